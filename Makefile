@@ -1,0 +1,32 @@
+# `make run` and `make test` each create .venv with a Python >= 3.12 if it is missing.
+# A Python is taken from PYTHON=..., else the first >= 3.12 on PATH, else pyenv's versions folder
+# (pyenv's python3.12 shim fails unless that version is selected, so each candidate is tried).
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -V -r); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: run test bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found; pass PYTHON=/path/to/python3.12" >&2; exit 2; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/reformsim run scenarios/municipality_se.toml
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(VENV)/bin/reformsim bench
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check sim tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache
