@@ -104,4 +104,4 @@ def normals(seed: int, stream: int, week: int, index: np.ndarray, sub: int = 0) 
 
 def generator(seed: int, stream: int, week: int) -> np.random.Generator:
     """A NumPy Generator for aggregate draws (e.g. vacancy counts per cell) of one stream-week."""
-    return np.random.default_rng([seed & MASK64, stream, week])
+    return np.random.default_rng([seed & MASK64, stream, week & MASK64])

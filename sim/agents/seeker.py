@@ -1,0 +1,36 @@
+"""Seeker: one Mesa agent per registered job seeker, a view on its population row.
+
+Dynamics never loop over Seeker objects (stages work on columns); the agents exist so notebooks,
+Mesa's DataCollector and other Mesa tools see seekers as agents. Attributes read the columns, so
+an agent is never out of date. A scenario can switch them off (`run.seeker_agents = false`) at
+national scale; results are identical either way.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from sim.population import COLUMNS, Benefit, Status
+
+
+class Seeker(mesa.Agent):
+    def __init__(self, model, row: int):
+        super().__init__(model)
+        self.row = int(row)
+
+    def __getattr__(self, name):
+        if name in COLUMNS:
+            value = getattr(self.model.population, name)[self.row]
+            return value.item()
+        raise AttributeError(name)
+
+    @property
+    def status_name(self) -> str:
+        return Status(self.status).name.lower()
+
+    @property
+    def benefit_name(self) -> str:
+        return Benefit(self.benefit).name.lower()
+
+    def __repr__(self) -> str:
+        return f"Seeker(row={self.row}, tier={self.tier}, spell_weeks={self.spell_weeks})"

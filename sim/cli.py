@@ -1,0 +1,202 @@
+"""The `reformsim` command: run | scenarios | validate | bench.
+
+Errors a user can fix (a bad scenario, a wrong option value) print one line and exit with code 2,
+with nothing written; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+from sim.scenario import ScenarioError, leaf_settings, load, override_config
+
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except ScenarioError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="reformsim", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run one scenario arm and print its summary")
+    r.add_argument("scenario", help="a scenario TOML file (see `reformsim scenarios`)")
+    r.add_argument("--arm", help="which arm of the scenario (default: the first, or the base)")
+    r.add_argument("--seed", type=int, help="random seed (default: the scenario's run.seed)")
+    r.add_argument("--weeks", type=_positive, help="reported weeks (after burn-in)")
+    r.add_argument("--out", default="results", help="results root (default: results/)")
+    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a setting, e.g. --set labour_market.vacancy_rate=0.002")
+    r.add_argument("--json", action="store_true", help="print the summary as JSON")
+    r.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("scenarios", help="list the shipped scenario files")
+    s.set_defaults(func=cmd_scenarios)
+
+    v = sub.add_parser("validate", help="check scenario files without running them")
+    v.add_argument("files", nargs="*", help="scenario files")
+    v.add_argument("--list", action="store_true", help="list every setting with its default")
+    v.set_defaults(func=cmd_validate)
+
+    b = sub.add_parser("bench", help="benchmark the matching kernel and the model")
+    b.add_argument("--weeks", type=_positive, default=52, help="model weeks to time")
+    b.add_argument("--scenario", default=None, help="scenario to time (default: municipal)")
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+# ------------------------------------------------------------------------------ commands
+def cmd_run(args) -> int:
+    from sim.results import simulate, write_run
+
+    scenario = load(args.scenario)
+    config = scenario.arm(args.arm)
+    if args.set:
+        config = override_config(config, parse_sets(args.set), "--set")
+    arm = args.arm or (next(iter(scenario.arms)) if scenario.arms else None)
+    result = simulate(config, args.seed, weeks=args.weeks, scenario=scenario.name, arm=arm,
+                      progress=sys.stderr.isatty())
+    out = write_run(result, Path(args.out) / scenario.name)
+    if args.json:
+        print(json.dumps(result.summary, indent=2))
+    else:
+        print(format_summary(result, out))
+    return 0
+
+
+def parse_sets(items: list[str]) -> dict:
+    """`key=value` pairs; values are read as TOML (numbers, booleans, lists, quoted text)."""
+    out = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ScenarioError("--set", item, "expected KEY=VALUE, e.g. run.weeks=52")
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = text  # bare text, e.g. --set choice.regime=lov
+    return out
+
+
+def cmd_scenarios(args) -> int:
+    folder = scenarios_folder()
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        print(f"no scenario files in {folder}")
+        return 0
+    for path in files:
+        try:
+            sc = load(path)
+            arms = ", ".join(sc.arms) or "-"
+            print(f"{_rel(path)}\n    {sc.description}\n    arms: {arms}; "
+                  f"replications: {sc.replications}")
+        except ScenarioError as e:
+            print(f"{_rel(path)}\n    INVALID: {e}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    if args.list:
+        for path, default, meta in leaf_settings():
+            allowed = meta.get("choices") or (
+                f"{meta['lo']} to {meta['hi']}" if meta.get("lo") is not None else "")
+            print(f"{path} = {default!r}" + (f"    # allowed: {allowed}" if allowed else ""))
+        return 0
+    if not args.files:
+        raise ScenarioError("validate", "files", "name at least one scenario file, or --list")
+    for path in args.files:
+        sc = load(path)
+        print(f"{path}: ok ({len(sc.arms)} arms, {len(sc.sweep)} sweep keys, "
+              f"{sc.replications} replications)")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from sim.bench import run_bench
+
+    scenario = args.scenario or str(scenarios_folder() / "municipality_se.toml")
+    figures = run_bench(scenario, args.weeks)
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        shown = f"{value:,.1f}" if isinstance(value, float) else f"{value}"
+        print(f"{key:<{width}}  {shown}")
+    return 0
+
+
+# ------------------------------------------------------------------------------- output
+def format_summary(result, out: Path | None = None) -> str:
+    """A readable run summary: outcomes, calibration beside targets, spending by payer."""
+    s = result.summary
+    lines = [
+        f"reformsim run: {result.scenario}" + (f" / arm {result.arm}" if result.arm else ""),
+        f"  seed {result.seed}, {s['persons']:,} persons, {s['weeks']} reported weeks after "
+        f"{result.config.run.burn_in_weeks} weeks of burn-in "
+        f"({result.timings['weeks_per_s']:.0f} weeks/s)",
+        "",
+        "Outcomes (averages over reported weeks)",
+        f"  registered unemployed          {s['registered']:>12,.0f}",
+        f"  unemployment rate (registered) {s['unemployment_rate']:>12.1%}",
+        f"  long-term share (>= 52 weeks)  {s['long_term_share']:>12.1%}",
+        f"  weekly job-finding rate        {s['job_finding_rate']:>12.2%}",
+        f"  hires a year                   {s['hires_per_year']:>12,.0f}",
+        f"  applications per seeker-month  {s['applications_per_seeker_month']:>12.1f}",
+        "  job-finding rate by tier       "
+        + " / ".join(f"{s[f'job_finding_tier{t}']:.2%}" for t in (1, 2, 3))
+        + "   (tier 1 near work .. 3 far)",
+        "  share of seekers by tier       "
+        + " / ".join(f"{s[f'share_tier{t}']:.0%}" for t in (1, 2, 3)),
+        "",
+        "Calibration (simulated vs target)",
+    ]
+    for c in s["calibration"]:
+        mark = "ok " if c["ok"] else "OFF"
+        lines.append(f"  {mark} {c['indicator']:<22} {c['simulated']:>8.4f} vs {c['target']:.4f}"
+                     f" ± {c['tolerance']:.3f}   {c['source']}")
+    lines += ["", "Spending a year (MSEK)"]
+    for category, amount in sorted(s["spend_per_year"].items()):
+        lines.append(f"  {category.replace('_', ' '):<30} {amount / 1e6:>12,.1f}")
+    if out is not None:
+        lines += ["", f"Results: {_rel(out)}/ (manifest.json, summary.json, weekly.parquet, "
+                      "ledger.parquet)"]
+    return "\n".join(lines)
+
+
+def scenarios_folder() -> Path:
+    """`scenarios/` of the current directory, else of the source checkout."""
+    here = Path.cwd() / "scenarios"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The labour market: vacancies arriving and expiring, job separations, and the weekly matching.
+
+Vacancies arrive per (local labour market, occupation) in proportion to the labour force there,
+scaled by an optional demand cycle and shock; unfilled ones expire. Job durations are drawn at
+hiring time (with a hazard that falls with skill) and put on the event queue, so separations
+cost O(events). Matching hands the registered seekers and open vacancies, grouped by market,
+to the Numba kernel (sim/kernels/matching.py); its pure-Python twin is held equal to it in tests.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.kernels import rng
+from sim.kernels.matching import match_week
+from sim.population import EventQueue, Population, Status, World
+from sim.scenario import Config
+
+S_VACANCY = rng.stream_id("vacancies")
+S_SEPARATION = rng.stream_id("separation")
+
+
+class Vacancies:
+    """Open vacancies as columns, kept sorted by (market, occupation) for the kernel."""
+
+    def __init__(self):
+        self.market = np.empty(0, np.int32)
+        self.occupation = np.empty(0, np.int32)
+        self.threshold = np.empty(0, np.float64)
+        self.wage = np.empty(0, np.float64)
+        self.expiry = np.empty(0, np.int32)
+
+    def __len__(self) -> int:
+        return len(self.market)
+
+    def add(self, market, occupation, threshold, wage, expiry) -> None:
+        self.market = np.concatenate([self.market, market.astype(np.int32)])
+        self.occupation = np.concatenate([self.occupation, occupation.astype(np.int32)])
+        self.threshold = np.concatenate([self.threshold, threshold])
+        self.wage = np.concatenate([self.wage, wage])
+        self.expiry = np.concatenate([self.expiry, expiry.astype(np.int32)])
+        order = np.lexsort((self.occupation, self.market))
+        self.keep(order)
+
+    def keep(self, index: np.ndarray) -> None:
+        for name in ("market", "occupation", "threshold", "wage", "expiry"):
+            setattr(self, name, getattr(self, name)[index])
+
+    def cell_ptr(self, n_markets: int, n_occ: int) -> np.ndarray:
+        """CSR pointer: vacancies of (m, o) are rows ptr[m*n_occ+o] : ptr[m*n_occ+o+1]."""
+        cell = self.market.astype(np.int64) * n_occ + self.occupation
+        counts = np.bincount(cell, minlength=n_markets * n_occ)
+        return np.r_[0, np.cumsum(counts)].astype(np.int64)
+
+
+class LabourMarket:
+    """Demand, separations and matching for every local labour market of the world."""
+
+    def __init__(self, config: Config, world: World, population: Population, seed: int):
+        self.config, self.world, self.pop, self.seed = config, world, population, seed
+        lm, n_occ = config.labour_market, config.world.occupations
+        self.n_occ = n_occ
+        self.vacancies = Vacancies()
+        self.separations = EventQueue()
+        cell = population.market.astype(np.int64) * n_occ + population.occupation
+        self.cell_labour_force = np.bincount(cell, minlength=world.n_markets * n_occ)
+        a = config.world.occupation_similarity
+        d = np.abs(np.subtract.outer(np.arange(n_occ), np.arange(n_occ)))
+        self.similarity = np.where(d == 0, 1.0, a**d).astype(np.float64)
+        self.weekly_vacancies = lm.vacancy_rate * self.cell_labour_force
+
+    # ----------------------------------------------------------------------------- demand
+    def demand_factor(self, week: int) -> float:
+        """Cycle times shock: 1.0 in a steady economy."""
+        lm = self.config.labour_market
+        f = 1.0 + lm.cycle_amplitude * math.sin(2 * math.pi * week / lm.cycle_weeks)
+        if lm.shock_week >= 0 and lm.shock_week <= week < lm.shock_week + lm.shock_weeks:
+            f *= 1.0 + lm.shock_size
+        return f
+
+    def post_vacancies(self, week: int) -> int:
+        """New vacancies arrive per cell (Poisson); expired ones leave. Returns arrivals."""
+        lm = self.config.labour_market
+        gen = rng.generator(self.seed, S_VACANCY, week)
+        counts = gen.poisson(self.weekly_vacancies * self.demand_factor(week))
+        cells = np.repeat(np.arange(len(counts)), counts)
+        n = len(cells)
+        market, occ = cells // self.n_occ, cells % self.n_occ
+        threshold = gen.normal(lm.threshold_mean, lm.threshold_sd, n)
+        wage = np.maximum(
+            0.3 * lm.wage_mean,
+            gen.normal(lm.wage_mean, lm.wage_sd, n) + lm.wage_skill_gradient * threshold,
+        )
+        self.expired = int(np.sum(self.vacancies.expiry <= week))
+        self.vacancies.keep(np.flatnonzero(self.vacancies.expiry > week))
+        self.vacancies.add(market, occ, threshold, wage, np.full(n, week + lm.vacancy_weeks))
+        return n
+
+    # ------------------------------------------------------------------------ separations
+    def schedule_separations(self, persons: np.ndarray, week: int) -> None:
+        """Draw each new job's length (geometric, shorter for the less skilled) and queue it."""
+        if len(persons) == 0:
+            return
+        lm = self.config.labour_market
+        hazard = lm.separation_rate * np.exp(-lm.separation_skill_gradient * self.pop.skill[persons])
+        hazard = np.clip(hazard, 1e-9, 0.999)
+        u = rng.uniforms(self.seed, S_SEPARATION, week, persons)
+        weeks = 1 + np.floor(np.log1p(-u) / np.log1p(-hazard)).astype(np.int64)
+        when = week + np.minimum(weeks, 1_000_000)
+        self.pop.separation_week[persons] = np.minimum(when, np.iinfo(np.int32).max)
+        self.separations.schedule(when, persons)
+
+    def separate(self, week: int) -> np.ndarray:
+        """Persons whose job ends this week (still employed with that end date)."""
+        due = self.separations.pop(week)
+        pop = self.pop
+        return due[(pop.status[due] == Status.EMPLOYED) & (pop.separation_week[due] == week)]
+
+    # --------------------------------------------------------------------------- matching
+    def match(self, week: int, seekers: np.ndarray, applications: np.ndarray, boost: np.ndarray):
+        """Run the matching kernel for `seekers` (sorted person ids); return (hired, vacancy
+        index, applications sent). Filled vacancies are removed."""
+        lm, pop = self.config.labour_market, self.pop
+        order = np.argsort(pop.market[seekers], kind="stable")
+        seekers, applications, boost = seekers[order], applications[order], boost[order]
+        counts = np.bincount(pop.market[seekers], minlength=self.world.n_markets)
+        seeker_ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
+        vac = self.vacancies
+        hired_vac, n_apps = match_week(
+            self.seed,
+            week % (1 << 32),  # burn-in weeks are negative; the kernel's counters are not
+            seeker_ptr,
+            seekers.astype(np.int64),
+            pop.occupation[seekers].astype(np.int64),
+            pop.skill[seekers],
+            pop.spell_weeks[seekers].astype(np.float64),
+            applications.astype(np.float64),
+            boost.astype(np.float64),
+            vac.cell_ptr(self.world.n_markets, self.n_occ),
+            vac.threshold,
+            vac.wage,
+            self.similarity,
+            lm.screening_noise,
+            lm.stigma_per_week,
+            lm.stigma_cap_weeks,
+        )
+        hit = hired_vac >= 0
+        hired, filled = seekers[hit], hired_vac[hit]
+        pop.wage[hired] = vac.wage[filled]
+        remaining = np.ones(len(vac), dtype=bool)
+        remaining[filled] = False
+        vac.keep(np.flatnonzero(remaining))
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        return hired, n_apps[back]

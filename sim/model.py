@@ -1,0 +1,199 @@
+"""ReformModel: builds the world and owns the weekly step order (DESIGN.md, Data flow).
+
+One step is one week. `step` reads as the list of stages; each stage belongs to the agent or
+module that does it. Weeks before 0 are burn-in (the labour market settling from its initial
+draw) and are recorded but not summarised.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mesa
+import numba
+import numpy as np
+
+from sim.agents import EmploymentService, Municipality, Seeker
+from sim.kernels import rng
+from sim.labour_market import LabourMarket
+from sim.ledger import Ledger
+from sim.metrics import Metrics
+from sim.population import SEARCHING, Benefit, EventQueue, Population, Status, World
+from sim.scenario import Config, Scenario, load, override_config
+
+S_INITIAL = rng.stream_id("initial-state")
+S_INACTIVITY = rng.stream_id("inactivity")
+
+
+class ReformModel(mesa.Model):
+    """The simulated labour market of a scenario arm.
+
+    `ReformModel("scenarios/municipality_se.toml", arm="lov", seed=3, weeks=52)` or
+    `ReformModel(config, **overrides)`: overrides are settings by dotted path, by
+    double-underscore path (`labour_market__separation_rate=0.002`, what Mesa's batch tools
+    pass) or by unique name (`separation_rate=0.002`).
+    """
+
+    def __init__(
+        self,
+        config: Config | Scenario | str | Path,
+        *,
+        arm: str | None = None,
+        seed: int | None = None,
+        **overrides,
+    ):
+        if isinstance(config, (str, Path)):
+            config = load(config)
+        if isinstance(config, Scenario):
+            config = config.arm(arm)
+        if overrides:
+            config = override_config(config, overrides)
+        seed = config.run.seed if seed is None else int(seed)
+        super().__init__(rng=seed)
+        self.config, self.seed = config, seed
+        if config.run.threads:
+            numba.set_num_threads(min(config.run.threads, numba.config.NUMBA_NUM_THREADS))
+        self.week = -config.run.burn_in_weeks
+        self.world = World.from_config(config)
+        self.population = Population.build(config, self.world, seed)
+        self.ledger = Ledger()
+        self.employment_service = EmploymentService(self)
+        self.municipalities = [
+            Municipality(self, i, spec) for i, spec in enumerate(self.world.municipalities)
+        ]
+        self.labour_market = LabourMarket(config, self.world, self.population, seed)
+        self.reentries = EventQueue()
+        self.seekers: dict[int, Seeker] = {}
+        self.registered = np.empty(0, dtype=np.int64)
+        self.metrics = Metrics(self)
+        self._initial_state()
+
+    # ------------------------------------------------------------------------ the week
+    def step(self) -> None:
+        week = self.week
+        lm, es = self.labour_market, self.employment_service
+        w = self.metrics.start_week(week)
+        w["vacancies_posted"] = lm.post_vacancies(week)  # 1 demand
+        separated = lm.separate(week)  # 2 separations
+        returning = self._returning(week)
+        newly = np.union1d(separated, returning)
+        es.register(newly, week)  # 3 registration and profiling
+        self._enrol(newly)
+        seekers = self.registered
+        es.reprofile(seekers, week)
+        applications = es.expected_applications(seekers)  # job-search effort
+        boost = np.zeros(len(seekers))
+        hired, sent = lm.match(week, seekers, applications, boost)  # 7 matching
+        self.metrics.record_matching(w, seekers, hired, sent)
+        self._hire(hired, week)
+        left = self._leave_labour_force(week)
+        self._pay(week)  # 8 payments
+        self.population.spell_weeks[self.registered] += 1
+        w["registrations"], w["separations"], w["exits_inactive"] = (
+            len(newly),
+            len(separated),
+            len(left),
+        )
+        self.metrics.end_week(w)  # 10 record
+        self.week += 1
+
+    def run(self, weeks: int | None = None, progress=None) -> None:
+        """Burn-in plus `weeks` reported weeks (default: the scenario's)."""
+        total = self.config.run.burn_in_weeks + (weeks or self.config.run.weeks)
+        for _ in range(total - (self.week + self.config.run.burn_in_weeks)):
+            self.step()
+            if progress is not None:
+                progress.update(1)
+
+    # ---------------------------------------------------------------------------- stages
+    def _initial_state(self) -> None:
+        """Start near the steady state: a share unemployed (more of the less skilled), spells
+        and job tenures drawn so that burn-in is short."""
+        pop, cfg, lm = self.population, self.config, self.config.labour_market
+        ids = np.arange(pop.n)
+        week = self.week
+        risk = np.exp(-lm.separation_skill_gradient * pop.skill)
+        p_unemployed = np.clip(lm.initial_unemployment * risk / risk.mean(), 0, 0.95)
+        unemployed = rng.uniforms(self.seed, S_INITIAL, 0, ids, 0) < p_unemployed
+        employed = ids[~unemployed]
+        tenure = np.floor(-np.log1p(-rng.uniforms(self.seed, S_INITIAL, 0, employed, 1)) * 150)
+        pop.status[employed] = Status.EMPLOYED
+        pop.hire_week[employed] = week - tenure.astype(np.int32)
+        pop.wage[:] = np.maximum(0.3 * lm.wage_mean, lm.wage_mean + lm.wage_skill_gradient
+                                 * pop.skill + lm.wage_sd * rng.normals(self.seed, S_INITIAL, 0,
+                                                                        ids, 2))
+        self.labour_market.schedule_separations(employed, week - 1)
+        jobless = ids[unemployed]
+        pop.hire_week[jobless] = week - 52  # enough past work for UI, as a start
+        self.employment_service.register(jobless, week)
+        spell = np.floor(-np.log1p(-rng.uniforms(self.seed, S_INITIAL, 0, jobless, 3)) * 40)
+        pop.spell_weeks[jobless] = np.minimum(spell, 400).astype(np.int32)
+        pop.spell_start[jobless] = week - pop.spell_weeks[jobless]
+        self.employment_service.profile(jobless, week)
+        pop.benefit_days[jobless] = np.minimum(pop.spell_weeks[jobless] * 5, cfg.benefits.ui_days)
+        self._enrol(jobless)
+
+    def _returning(self, week: int) -> np.ndarray:
+        due = self.reentries.pop(week)
+        return due[self.population.status[due] == Status.INACTIVE]
+
+    def _enrol(self, persons: np.ndarray) -> None:
+        self.registered = np.union1d(self.registered, persons).astype(np.int64)
+        if self.config.run.seeker_agents:
+            for row in persons.tolist():
+                self.seekers[row] = Seeker(self, row)
+
+    def _deregister(self, persons: np.ndarray) -> None:
+        pop = self.population
+        keep = np.isin(pop.status[self.registered], SEARCHING)
+        self.registered = self.registered[keep]
+        pop.benefit[persons] = Benefit.NONE
+        pop.tier[persons] = 0
+        if self.config.run.seeker_agents:
+            for row in persons.tolist():
+                self.seekers.pop(row).remove()
+
+    def _hire(self, hired: np.ndarray, week: int) -> None:
+        pop = self.population
+        pop.status[hired] = Status.EMPLOYED
+        pop.hire_week[hired] = week
+        self.labour_market.schedule_separations(hired, week)
+        self._deregister(hired)
+
+    def _leave_labour_force(self, week: int) -> np.ndarray:
+        """Some seekers leave the labour force (studies, care, illness) and return later."""
+        lm, pop = self.config.labour_market, self.population
+        seekers = self.registered
+        u = rng.uniforms(self.seed, S_INACTIVITY, week, seekers, 0)
+        leaving = seekers[u < lm.inactivity_rate]
+        pop.status[leaving] = Status.INACTIVE
+        back = rng.uniforms(self.seed, S_INACTIVITY, week, leaving, 1)
+        away = 1 + np.floor(-np.log1p(-back) * lm.reentry_weeks).astype(np.int64)
+        self.reentries.schedule(week + away, leaving)
+        self._deregister(leaving)
+        return leaving
+
+    def _pay(self, week: int) -> None:
+        seekers = self.registered
+        self.employment_service.pay_benefits(seekers, week)
+        pop = self.population
+        on_assistance = seekers[pop.benefit[seekers] == Benefit.SOCIAL_ASSISTANCE]
+        counts = np.bincount(pop.municipality[on_assistance], minlength=len(self.municipalities))
+        for municipality, n in zip(self.municipalities, counts, strict=True):
+            municipality.pay_social_assistance(int(n), week)
+
+    # ------------------------------------------------------------------------ invariants
+    def check_invariants(self) -> None:
+        """Raise AssertionError if the state is inconsistent (used by tests and `--check`)."""
+        pop = self.population
+        assert pop.n == len(pop.status)
+        assert np.isin(pop.status, [s.value for s in Status]).all(), "unknown status"
+        searching = np.flatnonzero(pop.searching())
+        assert np.array_equal(searching, self.registered), "registered index out of sync"
+        employed = pop.status == Status.EMPLOYED
+        assert (pop.separation_week[employed] >= self.week).all(), "employed past separation"
+        assert (pop.benefit[~pop.searching()] == Benefit.NONE).all(), "benefit without spell"
+        assert (pop.tier[searching] >= 1).all() and (pop.tier[searching] <= 3).all()
+        if self.config.run.seeker_agents:
+            assert sorted(self.seekers) == self.registered.tolist(), "seeker agents out of sync"
+        self.ledger.check_balanced()

@@ -1,0 +1,185 @@
+"""The labour force as columns (NumPy arrays), and the calendar of scheduled events.
+
+One row per person; the columns are the single source of truth, so kernels and stages work on
+whole arrays and Seeker agents are only views. Events (job separations, returns to the labour
+force) are scheduled when they become known, so each week costs O(events due), not O(persons).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+from sim.kernels import rng
+from sim.scenario import Config, MunicipalitySpec
+
+
+class Status(IntEnum):
+    """Each person is in exactly one status."""
+
+    EMPLOYED = 0
+    REGISTERED = 1  # registered unemployed, in open job search
+    IN_SERVICE = 2  # registered and in a service (programme, provider)
+    INACTIVE = 3  # out of the labour force
+
+
+class Benefit(IntEnum):
+    NONE = 0
+    UNEMPLOYMENT_INSURANCE = 1
+    ACTIVITY_SUPPORT = 2
+    SOCIAL_ASSISTANCE = 3
+
+
+SEARCHING = (Status.REGISTERED, Status.IN_SERVICE)
+NO_WEEK = np.iinfo(np.int32).min  # "never" for week columns (burn-in weeks are negative)
+
+# name -> dtype: the columns of the population, in one place.
+COLUMNS: dict[str, type] = {
+    "municipality": np.int32,
+    "market": np.int32,
+    "occupation": np.int32,
+    "education": np.int8,
+    "age_band": np.int8,
+    "skill": np.float64,
+    "status": np.int8,
+    "spell_weeks": np.int32,
+    "spell_start": np.int32,
+    "benefit": np.int8,
+    "benefit_days": np.int32,
+    "ui_member": np.bool_,
+    "tier": np.int8,
+    "provider": np.int32,
+    "service_weeks": np.int32,
+    "intensity": np.float64,
+    "active_chooser": np.bool_,
+    "wage": np.float64,
+    "hire_week": np.int32,
+    "separation_week": np.int32,
+}
+
+
+@dataclass
+class World:
+    """Municipalities and local labour markets (static geography)."""
+
+    municipalities: list[MunicipalitySpec]
+    market_names: list[str]
+    municipality_market: np.ndarray  # int32 per municipality
+
+    @classmethod
+    def from_config(cls, config: Config) -> World:
+        w = config.world
+        specs = list(w.municipalities)
+        if w.generate is not None:
+            specs = _generated_municipalities(config)
+        markets = list(dict.fromkeys(m.market for m in specs))
+        index = {name: i for i, name in enumerate(markets)}
+        mm = np.array([index[m.market] for m in specs], dtype=np.int32)
+        return cls(specs, markets, mm)
+
+    @property
+    def n_markets(self) -> int:
+        return len(self.market_names)
+
+
+def _generated_municipalities(config: Config) -> list[MunicipalitySpec]:
+    """A synthetic country: log-normal sizes summing to the labour force, markets by size rank.
+
+    Each market gets a large centre and smaller municipalities around it, roughly as Swedish
+    local labour markets (lokala arbetsmarknader) group municipalities around a centre.
+    """
+    g = config.world.generate
+    gen = rng.generator(config.run.seed, rng.stream_id("world"), 0)
+    sizes = gen.lognormal(0.0, g.size_sigma, g.municipalities)
+    sizes = np.maximum(100, np.round(sizes / sizes.sum() * g.labour_force)).astype(np.int64)
+    sizes[np.argmax(sizes)] += g.labour_force - sizes.sum()
+    order = np.argsort(-sizes, kind="stable")
+    market_of = np.empty(g.municipalities, dtype=np.int64)
+    n_markets = min(g.markets, g.municipalities)
+    market_of[order[:n_markets]] = np.arange(n_markets)
+    market_of[order[n_markets:]] = gen.integers(0, n_markets, g.municipalities - n_markets)
+    pilot = gen.random(g.municipalities) < g.pilot_share
+    return [
+        MunicipalitySpec(
+            name=f"M{i:03d}",
+            labour_force=int(sizes[i]),
+            market=f"LLM{market_of[i]:03d}",
+            pilot=bool(pilot[i]),
+        )
+        for i in range(g.municipalities)
+    ]
+
+
+class Population:
+    """Columnar state of every person in the simulated labour force."""
+
+    def __init__(self, n: int):
+        self.n = n
+        for name, dtype in COLUMNS.items():
+            setattr(self, name, np.zeros(n, dtype=dtype))
+        self.provider[:] = -1
+        self.hire_week[:] = NO_WEEK
+        self.separation_week[:] = NO_WEEK
+
+    @classmethod
+    def build(cls, config: Config, world: World, seed: int) -> Population:
+        """Draw persons for every municipality: education, age, occupation, skill."""
+        w = config.world
+        sizes = np.array([m.labour_force for m in world.municipalities])
+        pop = cls(int(sizes.sum()))
+        pop.municipality[:] = np.repeat(np.arange(len(sizes)), sizes)
+        pop.market[:] = world.municipality_market[pop.municipality]
+        ids = np.arange(pop.n)
+        s = rng.stream_id("population")
+        pop.education[:] = _categorical(rng.uniforms(seed, s, 0, ids, 0), w.education_shares)
+        pop.age_band[:] = _categorical(rng.uniforms(seed, s, 0, ids, 1), w.age_shares)
+        occ_u = rng.uniforms(seed, s, 0, ids, 2)
+        pop.occupation[:] = np.minimum((occ_u * w.occupations).astype(np.int32), w.occupations - 1)
+        pop.skill[:] = (
+            np.asarray(w.skill_by_education)[pop.education]
+            + np.asarray(w.skill_by_age)[pop.age_band]
+            + w.skill_sd * rng.normals(seed, s, 0, ids, 3)
+        )
+        ui_share = config.benefits.ui_member_share
+        pop.ui_member[:] = rng.uniforms(seed, s, 0, ids, 4) < ui_share
+        return pop
+
+    def searching(self) -> np.ndarray:
+        """Boolean mask of registered job seekers (open search or in a service)."""
+        return (self.status == Status.REGISTERED) | (self.status == Status.IN_SERVICE)
+
+    def status_counts(self) -> dict[str, int]:
+        counts = np.bincount(self.status, minlength=len(Status))
+        return {s.name.lower(): int(counts[s]) for s in Status}
+
+
+def _categorical(u: np.ndarray, shares) -> np.ndarray:
+    return np.searchsorted(np.cumsum(shares)[:-1], u, side="right").astype(np.int8)
+
+
+class EventQueue:
+    """Persons due for an event, bucketed by week: O(events) to schedule and to pop."""
+
+    def __init__(self):
+        self._due: dict[int, list[np.ndarray]] = defaultdict(list)
+
+    def schedule(self, weeks: np.ndarray, persons: np.ndarray) -> None:
+        if len(persons) == 0:
+            return
+        order = np.argsort(weeks, kind="stable")
+        weeks, persons = weeks[order], persons[order]
+        starts = np.flatnonzero(np.r_[True, weeks[1:] != weeks[:-1]])
+        for a, b in zip(starts, np.r_[starts[1:], len(weeks)], strict=True):
+            self._due[int(weeks[a])].append(persons[a:b])
+
+    def pop(self, week: int) -> np.ndarray:
+        chunks = self._due.pop(week, None)
+        if not chunks:
+            return np.empty(0, dtype=np.int64)
+        return np.sort(np.concatenate(chunks))
+
+    def __len__(self) -> int:
+        return sum(len(c) for chunks in self._due.values() for c in chunks)
