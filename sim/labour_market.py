@@ -104,7 +104,8 @@ class LabourMarket:
         if len(persons) == 0:
             return
         lm = self.config.labour_market
-        hazard = lm.separation_rate * np.exp(-lm.separation_skill_gradient * self.pop.skill[persons])
+        skill = self.pop.skill[persons]
+        hazard = lm.separation_rate * np.exp(-lm.separation_skill_gradient * skill)
         hazard = np.clip(hazard, 1e-9, 0.999)
         u = rng.uniforms(self.seed, S_SEPARATION, week, persons)
         weeks = 1 + np.floor(np.log1p(-u) / np.log1p(-hazard)).astype(np.int64)

@@ -44,7 +44,7 @@ def setting(default: Any = dataclasses.MISSING, *, lo=None, hi=None, choices=Non
 # ------------------------------------------------------------------------------------- schema
 @dataclass(frozen=True)
 class RunSettings:
-    """How long and how: weeks are simulated after `burn_in_weeks` of warm-up that is not reported."""
+    """How long and how: `weeks` are reported after `burn_in_weeks` of unreported warm-up."""
 
     weeks: int = setting(260, lo=1, hi=5200)
     burn_in_weeks: int = setting(156, lo=0, hi=5200)
