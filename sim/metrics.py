@@ -60,7 +60,7 @@ class Metrics:
 
     def end_week(self, w: dict) -> None:
         model, pop = self.model, self.model.population
-        counts = pop.status_counts()
+        counts = model.status_counts()
         registered = counts["registered"] + counts["in_service"]
         w.update(counts)
         w["labour_force"] = counts["employed"] + registered

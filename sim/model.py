@@ -65,6 +65,7 @@ class ReformModel(mesa.Model):
         self.reentries = EventQueue()
         self.seekers: dict[int, Seeker] = {}
         self.registered = np.empty(0, dtype=np.int64)
+        self.inactive = 0  # count of persons out of the labour force (kept by events)
         self.metrics = Metrics(self)
         self._initial_state()
 
@@ -76,7 +77,7 @@ class ReformModel(mesa.Model):
         w["vacancies_posted"] = lm.post_vacancies(week)  # 1 demand
         separated = lm.separate(week)  # 2 separations
         returning = self._returning(week)
-        newly = np.union1d(separated, returning)
+        newly = np.sort(np.concatenate([separated, returning]))  # disjoint sets
         es.register(newly, week)  # 3 registration and profiling
         self._enrol(newly)
         seekers = self.registered
@@ -135,10 +136,13 @@ class ReformModel(mesa.Model):
 
     def _returning(self, week: int) -> np.ndarray:
         due = self.reentries.pop(week)
-        return due[self.population.status[due] == Status.INACTIVE]
+        due = due[self.population.status[due] == Status.INACTIVE]
+        self.inactive -= len(due)
+        return due
 
     def _enrol(self, persons: np.ndarray) -> None:
-        self.registered = np.union1d(self.registered, persons).astype(np.int64)
+        # `persons` are never already registered, so a merge by sorting suffices
+        self.registered = np.sort(np.concatenate([self.registered, persons]).astype(np.int64))
         if self.config.run.seeker_agents:
             for row in persons.tolist():
                 self.seekers[row] = Seeker(self, row)
@@ -170,6 +174,7 @@ class ReformModel(mesa.Model):
         back = rng.uniforms(self.seed, S_INACTIVITY, week, leaving, 1)
         away = 1 + np.floor(-np.log1p(-back) * lm.reentry_weeks).astype(np.int64)
         self.reentries.schedule(week + away, leaving)
+        self.inactive += len(leaving)
         self._deregister(leaving)
         return leaving
 
@@ -182,11 +187,20 @@ class ReformModel(mesa.Model):
         for municipality, n in zip(self.municipalities, counts, strict=True):
             municipality.pay_social_assistance(int(n), week)
 
+    def status_counts(self) -> dict[str, int]:
+        """Persons by status, from the registered index and event counts: O(seekers)."""
+        in_service = int(np.sum(self.population.status[self.registered] == Status.IN_SERVICE))
+        registered = len(self.registered) - in_service
+        employed = self.population.n - len(self.registered) - self.inactive
+        return {"employed": employed, "registered": registered, "in_service": in_service,
+                "inactive": self.inactive}
+
     # ------------------------------------------------------------------------ invariants
     def check_invariants(self) -> None:
         """Raise AssertionError if the state is inconsistent (used by tests and `--check`)."""
         pop = self.population
         assert pop.n == len(pop.status)
+        assert self.status_counts() == pop.status_counts(), "status counts out of sync"
         assert np.isin(pop.status, [s.value for s in Status]).all(), "unknown status"
         searching = np.flatnonzero(pop.searching())
         assert np.array_equal(searching, self.registered), "registered index out of sync"

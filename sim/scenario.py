@@ -261,13 +261,18 @@ class Scenario:
         return self.arms[name]
 
 
-TOP_LEVEL = ("name", "description", "replications", "arms", "sweep")
+TOP_LEVEL = ("name", "description", "replications", "arms", "sweep", "extends")
 
 
 # ----------------------------------------------------------------------------------- loading
 def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise ScenarioError with one clear line if it is bad."""
     path = Path(path)
+    return from_dict(_read(path), source=str(path), default_name=path.stem)
+
+
+def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The TOML table of `path`, merged over the file it `extends` (a path relative to it)."""
     source = str(path)
     if not path.is_file():
         raise ScenarioError(source, "", "file not found; `reformsim scenarios` lists shipped ones")
@@ -277,7 +282,17 @@ def load(path: str | Path) -> Scenario:
         raise ScenarioError(source, "", f"not valid TOML: {e}") from None
     except UnicodeDecodeError:
         raise ScenarioError(source, "", "not a UTF-8 text file") from None
-    return from_dict(data, source=source, default_name=path.stem)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    parent = _expect(source, "extends", parent, str)
+    parent_path = (path.parent / parent).resolve()
+    if parent_path in seen or parent_path == path.resolve():
+        raise ScenarioError(source, "extends", f"{parent!r} extends itself in a cycle")
+    base = _read(parent_path, (*seen, path.resolve()))
+    for key in ("name", "description"):
+        base.pop(key, None)
+    return deep_merge(base, data)
 
 
 def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario") -> Scenario:
