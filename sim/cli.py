@@ -177,10 +177,41 @@ def format_summary(result, out: Path | None = None) -> str:
     lines += ["", "Spending a year (MSEK)"]
     for category, amount in sorted(s["spend_per_year"].items()):
         lines.append(f"  {category.replace('_', ' '):<30} {amount / 1e6:>12,.1f}")
+    for name, sv in s.get("services", {}).items():
+        lines += _format_service(name, sv, result.config.services[name])
     if out is not None:
         lines += ["", f"Results: {_rel(out)}/ (manifest.json, summary.json, weekly.parquet, "
                       "ledger.parquet)"]
     return "\n".join(lines)
+
+
+def _format_service(name: str, sv: dict, scheme) -> list[str]:
+    def tiers(key, fmt):
+        return " / ".join(format(sv[f"{key}_tier{t}"], fmt) for t in (1, 2, 3))
+
+    c, p = scheme.choice, scheme.payment
+    hybrid = {**c.overrides(), **p.overrides()}
+    return [
+        "",
+        f"Service '{name}': regime {c.regime}, payment {p.design}, purchaser {scheme.purchaser}"
+        + (f" (overrides: {hybrid})" if hybrid else ""),
+        f"  participants (average)         {sv['participants']:>12,.0f}",
+        f"  share of seekers served        {tiers('share_served', '.0%')}   (tier 1 / 2 / 3)",
+        f"  service hours a week           {tiers('hours_per_week', '.2f')}",
+        f"  parking index (h tier 3 / 1)   {sv['parking_index']:>12.2f}   (< 1: the far parked)",
+        f"  creaming index (tier 3 mix)    {sv['creaming_index']:>12.2f}   "
+        "(accepted vs referred; < 1: creamed)",
+        f"  referred but not placed        {sv['unplaced_share']:>12.1%}",
+        f"  work within 6 months           {tiers('work_within_26w', '.0%')}",
+        f"  work within 12 months          {tiers('work_within_52w', '.0%')}",
+        f"  sustained work within 12 m.    {tiers('sustained_work_within_52w', '.0%')}",
+        f"  providers active (average)     {sv['providers_active']:>12.1f}   "
+        f"entered {sv['providers_entered']:.0f}, exited {sv['providers_exited']:.0f}, "
+        f"excluded {sv['providers_excluded']:.0f}",
+        f"  market concentration (HHI)     {sv['hhi']:>12,.0f}",
+        f"  provider revenue a year (MSEK) {sv['provider_revenue_per_year'] / 1e6:>12,.1f}"
+        f"   margin {sv['provider_margin']:.0%}",
+    ]
 
 
 def scenarios_folder() -> Path:

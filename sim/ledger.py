@@ -17,6 +17,9 @@ CATEGORIES = (
     "unemployment_insurance",
     "activity_support",
     "social_assistance",
+    "provider_base_fee",
+    "provider_result_payment",
+    "in_house_service_cost",
 )
 
 

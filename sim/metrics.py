@@ -106,6 +106,8 @@ class Metrics:
                  if k.startswith("spend_")}
         s["spend_per_year"] = spend
         s["calibration"] = self.calibration(s)
+        last = int(col["week"][-1])
+        s["services"] = {qm.name: qm.summary(rows, last) for qm in self.model.markets}
         return s
 
     def calibration(self, s: dict) -> list[dict]:

@@ -19,6 +19,7 @@ from sim.labour_market import LabourMarket
 from sim.ledger import Ledger
 from sim.metrics import Metrics
 from sim.population import SEARCHING, Benefit, EventQueue, Population, Status, World
+from sim.quasi_market import QuasiMarket
 from sim.scenario import Config, Scenario, load, override_config
 
 S_INITIAL = rng.stream_id("initial-state")
@@ -54,6 +55,7 @@ class ReformModel(mesa.Model):
         if config.run.threads:
             numba.set_num_threads(min(config.run.threads, numba.config.NUMBA_NUM_THREADS))
         self.week = -config.run.burn_in_weeks
+        self.week_zero = 0  # the first reported week
         self.world = World.from_config(config)
         self.population = Population.build(config, self.world, seed)
         self.ledger = Ledger()
@@ -68,6 +70,8 @@ class ReformModel(mesa.Model):
         self.inactive = 0  # count of persons out of the labour force (kept by events)
         self.metrics = Metrics(self)
         self._initial_state()
+        self.markets = [QuasiMarket(self, name, scheme, sid)
+                        for sid, (name, scheme) in enumerate(config.services.items())]
 
     # ------------------------------------------------------------------------ the week
     def step(self) -> None:
@@ -80,21 +84,36 @@ class ReformModel(mesa.Model):
         newly = np.sort(np.concatenate([separated, returning]))  # disjoint sets
         es.register(newly, week)  # 3 registration and profiling
         self._enrol(newly)
+        es.reprofile(self.registered, week)
+        choices = [qm.choose(week, qm.refer(week)) for qm in self.markets]  # 4 referral, 5 choice
         seekers = self.registered
-        es.reprofile(seekers, week)
         applications = es.expected_applications(seekers)  # job-search effort
         boost = np.zeros(len(seekers))
+        for qm in self.markets:  # 6 service
+            parts, extra, factor = qm.serve(week)
+            at = np.searchsorted(seekers, parts)
+            boost[at] += extra
+            applications[at] *= factor
         hired, sent = lm.match(week, seekers, applications, boost)  # 7 matching
         self.metrics.record_matching(w, seekers, hired, sent)
+        for qm in self.markets:
+            qm.on_hires(hired, week)
         self._hire(hired, week)
+        for qm in self.markets:
+            qm.end_services(week)
         left = self._leave_labour_force(week)
         self._pay(week)  # 8 payments
+        for qm in self.markets:
+            qm.pay(week, w)
+            qm.market(week)  # 9 market: ratings, reviews, entry, exit, tenders
         self.population.spell_weeks[self.registered] += 1
         w["registrations"], w["separations"], w["exits_inactive"] = (
             len(newly),
             len(separated),
             len(left),
         )
+        for qm, counts in zip(self.markets, choices, strict=True):
+            qm.record(w, counts)
         self.metrics.end_week(w)  # 10 record
         self.week += 1
 
@@ -153,6 +172,9 @@ class ReformModel(mesa.Model):
         self.registered = self.registered[keep]
         pop.benefit[persons] = Benefit.NONE
         pop.tier[persons] = 0
+        pop.provider[persons] = -1
+        pop.scheme[persons] = -1
+        pop.intensity[persons] = 0.0
         if self.config.run.seeker_agents:
             for row in persons.tolist():
                 self.seekers.pop(row).remove()
@@ -210,4 +232,13 @@ class ReformModel(mesa.Model):
         assert (pop.tier[searching] >= 1).all() and (pop.tier[searching] <= 3).all()
         if self.config.run.seeker_agents:
             assert sorted(self.seekers) == self.registered.tolist(), "seeker agents out of sync"
+        service = pop.status == Status.IN_SERVICE
+        assert (pop.provider[service] >= 0).all() and (pop.scheme[service] >= 0).all()
+        assert (pop.provider[~service] == -1).all(), "provider set outside a service"
+        for qm in self.markets:
+            parts = qm.participants_of()
+            load = np.bincount(pop.provider[parts], minlength=len(qm.providers))
+            for prov in qm.providers:
+                assert load[prov.index] <= prov.capacity, f"{prov.name} over capacity"
+                assert prov.active or load[prov.index] == 0, f"{prov.name} inactive with clients"
         self.ledger.check_balanced()

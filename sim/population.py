@@ -51,8 +51,13 @@ COLUMNS: dict[str, type] = {
     "benefit_days": np.int32,
     "ui_member": np.bool_,
     "tier": np.int8,
+    "scheme": np.int8,
     "provider": np.int32,
+    "last_provider": np.int32,
+    "referral_week": np.int32,
     "service_weeks": np.int32,
+    "service_length": np.int32,
+    "service_end_week": np.int32,
     "intensity": np.float64,
     "active_chooser": np.bool_,
     "wage": np.float64,
@@ -121,6 +126,10 @@ class Population:
         for name, dtype in COLUMNS.items():
             setattr(self, name, np.zeros(n, dtype=dtype))
         self.provider[:] = -1
+        self.last_provider[:] = -1
+        self.scheme[:] = -1
+        self.referral_week[:] = NO_WEEK
+        self.service_end_week[:] = NO_WEEK
         self.hire_week[:] = NO_WEEK
         self.separation_week[:] = NO_WEEK
 

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.rules.service import ServiceScheme
+from sim.settings import setting
+
 
 class ScenarioError(ValueError):
     """A bad scenario: one line with file, key path, the problem and what is allowed."""
@@ -31,14 +34,6 @@ class ScenarioError(ValueError):
         self.source, self.path, self.problem = source, path, problem
         where = f"{source}: {path}: " if path else f"{source}: "
         super().__init__(where + problem)
-
-
-def setting(default: Any = dataclasses.MISSING, *, lo=None, hi=None, choices=None, **kw):
-    """A dataclass field with its allowed range (inclusive) or choices as metadata."""
-    meta = {"lo": lo, "hi": hi, "choices": choices}
-    if isinstance(default, (list, dict, set)):
-        raise TypeError("mutable defaults are not allowed; use a tuple")
-    return field(default=default, metadata=meta, **kw)
 
 
 # ------------------------------------------------------------------------------------- schema
@@ -229,6 +224,15 @@ class Config:
     profiling: ProfilingSettings = setting(ProfilingSettings())
     benefits: BenefitSettings = setting(BenefitSettings())
     calibration: CalibrationTargets = setting(CalibrationTargets())
+    services: dict[str, ServiceScheme] = setting(default_factory=dict)
+
+    def check(self):
+        names = {m.name for m in self.world.municipalities}
+        for key, scheme in self.services.items():
+            for i, muni in enumerate(scheme.municipalities):
+                if names and muni not in names:
+                    yield (f"services.{key}.municipalities[{i}]",
+                           f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -339,20 +343,49 @@ def override_config(config: Config, overrides: dict[str, Any], source="<override
     double-underscore paths (`choice__regime`, for keyword arguments) or unique leaf names."""
     data = config.to_dict()
     for key, value in overrides.items():
-        dotted = resolve_key(key, source)
+        dotted = resolve_key(key, source, data)
         node = data
         parts = dotted.split(".")
         for part in parts[:-1]:
             node = node[part]
         node[parts[-1]] = value
+        cls = _class_at(parts[:-1])
+        if getattr(cls, "PRESET_FIELD", None) == parts[-1]:
+            # a new preset: settings that came from the old one follow the new one
+            for name in cls.PRESETS.get(value, {}):
+                node[name] = None
     return build(Config, data, source, where or "")
 
 
-def resolve_key(key: str, source: str = "<overrides>") -> str:
+def _class_at(parts: list[str]):
+    """The settings class at a dotted path of a Config (keys of dict fields skipped)."""
+    cls, skip = Config, False
+    for part in parts:
+        if skip:
+            skip = False
+            continue
+        tp = _strip_optional(typing.get_type_hints(cls).get(part))
+        if typing.get_origin(tp) is dict:
+            cls, skip = typing.get_args(tp)[1], True
+        else:
+            cls = tp
+    return cls
+
+
+def _path_in(data: dict, dotted: str) -> bool:
+    node = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return not isinstance(node, dict)
+
+
+def resolve_key(key: str, source: str = "<overrides>", data: dict | None = None) -> str:
     """Turn `a__b`, `a.b` or a unique leaf name into the dotted path of a setting."""
     dotted = key.replace("__", ".")
     leaves = _leaf_paths(Config)
-    if dotted in leaves:
+    if dotted in leaves or (data is not None and _path_in(data, dotted)):
         return dotted
     matches = [p for p in leaves if p.rsplit(".", 1)[-1] == dotted]
     if len(matches) == 1:
@@ -435,6 +468,10 @@ def _convert(tp, value, meta, source, path):
     if dataclasses.is_dataclass(tp_inner):
         return build(tp_inner, value, source, path)
     origin = typing.get_origin(tp_inner)
+    if origin is dict:
+        item_tp = typing.get_args(tp_inner)[1]
+        value = _expect(source, path, value, dict)
+        return {k: _convert(item_tp, v, meta, source, f"{path}.{k}") for k, v in value.items()}
     if origin is tuple:
         args = typing.get_args(tp_inner)
         if not isinstance(value, (list, tuple)):
