@@ -1,4 +1,4 @@
-"""The `reformsim` command: run | scenarios | validate | bench.
+"""The `reformsim` command: run | scenarios | validate | bench | batch | compare | report.
 
 Errors a user can fix (a bad scenario, a wrong option value) print one line and exit with code 2,
 with nothing written; anything else is a bug and keeps its traceback.
@@ -54,6 +54,41 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--weeks", type=_positive, default=52, help="model weeks to time")
     b.add_argument("--scenario", default=None, help="scenario to time (default: municipal)")
     b.set_defaults(func=cmd_bench)
+
+    ba = sub.add_parser(
+        "batch", help="run every arm x sweep point x replication of a scenario (resumable)",
+        description="Run every arm x sweep point x replication of a scenario into "
+        "OUT/<scenario>/<name>/ (runs/, summary.parquet, manifest.json). Re-running the same "
+        "command skips finished runs. Exit code 1 if a run failed.")
+    ba.add_argument("scenario", help="a scenario TOML file (see `reformsim scenarios`)")
+    ba.add_argument("--reps", type=_positive, help="replications (default: the scenario's)")
+    ba.add_argument("--workers", type=_positive,
+                    help="worker processes (default: one per core)")
+    ba.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="local process pool (default) or dask.distributed")
+    ba.add_argument("--scheduler", metavar="ADDR",
+                    help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                    "(with --engine dask; default: a local Dask cluster)")
+    ba.add_argument("--out", default="results", help="results root (default: results/)")
+    ba.add_argument("--name", default="batch",
+                    help="the batch's folder under OUT/<scenario>/ (default: batch)")
+    ba.add_argument("--weeks", type=_positive, help="reported weeks of each run (after burn-in)")
+    ba.add_argument("--arm", nargs="+", metavar="A", help="run only these arms")
+    ba.set_defaults(func=cmd_batch)
+
+    c = sub.add_parser("compare", help="paired differences between arms with 95 %% intervals")
+    c.add_argument("results", help="a batch folder (with summary.parquet), e.g. "
+                   "results/municipality_se/batch")
+    c.add_argument("--baseline", metavar="ARM", help="the arm to compare against "
+                   "(default: the scenario's first arm)")
+    c.add_argument("--out", metavar="FILE.csv", help="CSV file (default: RESULTS/compare.csv)")
+    c.set_defaults(func=cmd_compare)
+
+    rp = sub.add_parser("report", help="a Markdown report with figures of a batch")
+    rp.add_argument("results", help="a batch folder, e.g. results/municipality_se/batch")
+    rp.add_argument("--baseline", metavar="ARM", help="the arm to compare against "
+                    "(default: the scenario's first arm)")
+    rp.set_defaults(func=cmd_report)
     return p
 
 
@@ -145,6 +180,50 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    from sim.batch import run_batch
+
+    scenario = load(args.scenario)
+    outcome = run_batch(scenario, out=args.out, name=args.name, replications=args.reps,
+                        arms=args.arm, weeks=args.weeks, engine=args.engine,
+                        workers=args.workers, scheduler=args.scheduler)
+    folder = _rel(outcome.folder)
+    print(f"{len(outcome.specs)} runs: {outcome.count('ran')} ran, "
+          f"{outcome.count('finished earlier')} finished earlier, "
+          f"{len(outcome.failures)} failed ({outcome.seconds:.1f} s)")
+    print(f"Results: {folder}/ (summary.parquet, manifest.json, runs/)")
+    if outcome.failures:
+        print(f"error: {len(outcome.failures)} run(s) failed; tracebacks in {folder}/failed/",
+              file=sys.stderr)
+        for spec in outcome.failures:
+            print(f"  {spec.run_id} ({spec.describe()}): "
+                  f"{outcome.statuses[spec.run_id].get('error')}", file=sys.stderr)
+        print("Re-run the same command to retry them; finished runs are kept.", file=sys.stderr)
+        return 1
+    print(f"Next: reformsim compare {folder}; reformsim report {folder}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from sim.compare import compare, format_table, load_summary, write_csv
+
+    summary = load_summary(args.results)
+    rows = compare(summary, baseline=args.baseline)
+    print(format_table(rows, summary))
+    out = Path(args.out) if args.out else summary.folder / "compare.csv"
+    write_csv(rows, out, summary)
+    print(f"\nCSV: {_rel(out)}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from sim.report import make_report
+
+    path = make_report(args.results, baseline=args.baseline)
+    print(f"Report: {_rel(path)} (figures beside it)")
+    return 0
+
+
 # ------------------------------------------------------------------------------- output
 def format_summary(result, out: Path | None = None) -> str:
     """A readable run summary: outcomes, calibration beside targets, spending by payer."""
@@ -201,7 +280,7 @@ def _format_service(name: str, sv: dict, scheme) -> list[str]:
         f"  parking index (h tier 3 / 1)   {sv['parking_index']:>12.2f}   (< 1: the far parked)",
         f"  creaming index (tier 3 mix)    {sv['creaming_index']:>12.2f}   "
         "(accepted vs referred; < 1: creamed)",
-        f"  referred but not placed        {sv['unplaced_share']:>12.1%}",
+        f"  referred but refused           {sv['refused_share']:>12.1%}",
         f"  work within 6 months           {tiers('work_within_26w', '.0%')}",
         f"  work within 12 months          {tiers('work_within_52w', '.0%')}",
         f"  sustained work within 12 m.    {tiers('sustained_work_within_52w', '.0%')}",

@@ -124,7 +124,7 @@ class QuasiMarket:
         """Referred seekers choose a provider (logit on rating and distance) or are given the
         default; a provider may refuse where the rules allow. Returns tier counts."""
         pop, c = self.model.population, self.s.choice
-        counts = {"referred": np.zeros(3, int), "accepted": np.zeros(3, int)}
+        counts = {"referred": np.zeros(3, int), "accepted": np.zeros(3, int), "queued": 0}
         providers = self.active
         if len(referred) == 0:
             return counts
@@ -134,12 +134,14 @@ class QuasiMarket:
         u_choice = rng.uniforms(self.model.seed, self.stream, week, referred, 2)
         for k, person in enumerate(referred.tolist()):
             tier = int(pop.tier[person])
-            counts["referred"][tier - 1] += 1
             order = self._preferences(person, providers, bool(active[k]), float(u_choice[k]), week)
+            order = [prov for prov in order if spare[prov.index] > 0]
+            if not order:
+                counts["queued"] += 1  # no free place: stays in open search, not a refusal
+                continue
+            counts["referred"][tier - 1] += 1
             margin = self._expected_margin(tier)
             for prov in order:
-                if spare[prov.index] <= 0:
-                    continue
                 if not prov.accepts(np.array([margin[prov.index]]), c.refusal_allowed)[0]:
                     continue
                 spare[prov.index] -= 1
@@ -476,6 +478,7 @@ class QuasiMarket:
             w[f"{n}_hours_tier{t}"] = float(pop.intensity[mine].sum())
             w[f"{n}_referred_tier{t}"] = int(counts["referred"][t - 1])
             w[f"{n}_accepted_tier{t}"] = int(counts["accepted"][t - 1])
+        w[f"{n}_queued"] = int(counts["queued"])
         active = [p for p in self.active if not p.in_house]
         w[f"{n}_providers_active"] = len(active)
         for key, value in self.events.items():
@@ -505,7 +508,8 @@ class QuasiMarket:
         accepted = np.array([col[f"{n}_accepted_tier{t}"].sum() for t in TIERS])
         s["creaming_index"] = _ratio(_ratio(accepted[2], accepted.sum()),
                                      _ratio(referred[2], referred.sum()))
-        s["unplaced_share"] = _ratio(referred.sum() - accepted.sum(), referred.sum())
+        s["refused_share"] = _ratio(referred.sum() - accepted.sum(), referred.sum())
+        s["queued_per_week"] = float(col[f"{n}_queued"].mean())
         refs = {k: np.array(v) for k, v in self.refs.items()}
         for horizon in (26, 52):
             done = (refs["week"] >= self.model.week_zero) & (refs["week"] <= last_week - horizon) \

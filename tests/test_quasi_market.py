@@ -1,0 +1,259 @@
+"""The quasi-market's behaviour (issue 3), each on a small world: incentives, not scripts, make
+providers park and cream; reviews find the weakest provider; rules are data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.cli import main
+from sim.model import ReformModel
+from sim.rules.choice import PRESETS, ChoiceRules
+from sim.scenario import load, override_config
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = ROOT / "scenarios" / "lov_vs_authorisation.toml"
+
+SMALL = """
+extends = "{main}"
+name = "small_market"
+replications = 2
+
+[run]
+weeks = {weeks}
+burn_in_weeks = 20
+
+[world]
+municipalities = [
+  {{ name = "Nacka", labour_force = 8000, market = "Stockholm" }},
+  {{ name = "Varmdo", labour_force = 3000, market = "Stockholm" }},
+]
+
+[services.nacka.referral]
+places = 200
+
+[services.nacka.providers]
+initial = 8
+capacity_mean = 40.0
+"""
+
+
+def small(tmp_path: Path, extra: str = "", weeks: int = 40) -> Path:
+    path = tmp_path / "small_market.toml"
+    path.write_text(SMALL.format(main=MAIN.as_posix(), weeks=weeks) + extra)
+    return path
+
+
+def run(path: Path, arm: str | None = None, seed: int = 1, check: bool = False, **overrides):
+    model = ReformModel(path, arm=arm, seed=seed, **overrides)
+    total = model.config.run.burn_in_weeks + model.config.run.weeks
+    for _ in range(total):
+        model.step()
+        if check:
+            model.check_invariants()
+    return model, model.metrics.summary()["services"]["nacka"]
+
+
+FLAT = """
+[arms.flat.services.nacka.choice]
+regime = "lov"
+[arms.flat.services.nacka.payment]
+design = "flat_result"
+result_payment = [200000.0, 200000.0, 200000.0]
+
+[arms.rising.services.nacka.choice]
+regime = "lov"
+[arms.rising.services.nacka.payment]
+design = "flat_result"
+result_payment = [200000.0, 400000.0, 1000000.0]
+"""
+
+
+def test_flat_result_pay_parks_tier3_seekers(tmp_path):
+    _, s = run(small(tmp_path, FLAT), arm="flat")
+    assert s["hours_per_week_tier1"] > s["hours_per_week_tier3"]
+    assert s["parking_index"] < 0.8
+
+
+def test_result_pay_rising_by_tier_enough_to_offset_job_chances_closes_the_gap(tmp_path):
+    path = small(tmp_path, FLAT)
+    _, flat = run(path, arm="flat")
+    _, rising = run(path, arm="rising")
+    assert rising["parking_index"] > flat["parking_index"]
+    assert rising["parking_index"] >= 0.9
+
+
+CREAM = """
+[arms.refuse.services.nacka.choice]
+regime = "lov"
+refusal_allowed = true
+[arms.refuse.services.nacka.payment]
+design = "flat_result"
+[arms.refuse.services.nacka.providers]
+cost_per_hour = 500.0
+cost_sd = 0.0
+
+[arms.must_accept.services.nacka.choice]
+regime = "lov"
+[arms.must_accept.services.nacka.payment]
+design = "flat_result"
+[arms.must_accept.services.nacka.providers]
+cost_per_hour = 500.0
+cost_sd = 0.0
+"""
+
+
+def test_refusal_allowed_with_flat_pay_shifts_the_accepted_mix_to_tier1(tmp_path):
+    path = small(tmp_path, CREAM)
+    _, refuse = run(path, arm="refuse")
+    _, must = run(path, arm="must_accept")
+    assert refuse["creaming_index"] < 0.5
+    assert must["creaming_index"] == pytest.approx(1.0, abs=0.05)
+    assert refuse["share_served_tier1"] >= must["share_served_tier1"] * 0.9
+    assert refuse["share_served_tier3"] < must["share_served_tier3"]
+
+
+REVIEW = """
+[arms.review.services.nacka.choice]
+regime = "lov"
+review_weeks = 26
+exclusion_share = 0.34
+published_ratings = false
+min_rated_participants = 4
+
+[arms.review.services.nacka.payment]
+design = "flat_fee"
+
+[arms.review.services.nacka.providers]
+initial = 6
+entrants_per_quarter = 0.0
+effectiveness_sd = 0.6
+capacity_mean = 35.0
+capacity_sd = 0.0
+
+[arms.review.services.nacka.referral]
+places = 210
+
+[arms.review.services.nacka.effect]
+boost = 3.0
+"""
+
+
+def test_performance_review_excludes_the_least_effective_provider_in_most_seeds(tmp_path):
+    path = small(tmp_path, REVIEW, weeks=27)
+    hits = 0
+    seeds = range(1, 8)
+    for seed in seeds:
+        model, _ = run(path, arm="review", seed=seed)
+        qm = model.markets[0]
+        excluded = [p for p in qm.providers if p.exit_reason == "excluded"]
+        assert excluded, "a review should exclude someone"
+        first = min(excluded, key=lambda p: (p.left_week, p.index))
+        rivals = [p for p in qm.providers if p.left_week is None or p.left_week >= first.left_week]
+        hits += first.effectiveness == min(p.effectiveness for p in rivals)
+    assert hits > len(seeds) / 2
+
+
+@pytest.mark.parametrize("arm", ["public", "lov", "authorisation"])
+def test_capacity_is_never_exceeded_and_invariants_hold_every_week(tmp_path, arm):
+    model, s = run(small(tmp_path, weeks=30), arm=arm, check=True)
+    assert s["participants"] > 0
+
+
+def test_a_preset_overridden_by_one_line_changes_only_that_rule(tmp_path):
+    path = small(tmp_path, """
+[arms.hybrid.services.nacka.choice]
+regime = "lov"
+refusal_allowed = true
+[arms.plain.services.nacka.choice]
+regime = "lov"
+""")
+    sc = load(path)
+    hybrid = sc.arms["hybrid"].services["nacka"].choice
+    plain = sc.arms["plain"].services["nacka"].choice
+    assert hybrid.overrides() == {"refusal_allowed": True}
+    assert plain.overrides() == {}
+    differ = {k for k in PRESETS["lov"] if getattr(hybrid, k) != getattr(plain, k)}
+    assert differ == {"refusal_allowed"}
+
+
+def test_changing_the_regime_by_override_takes_the_new_presets_settings(tmp_path):
+    config = load(small(tmp_path)).base  # authorisation preset
+    public = override_config(config, {"services.nacka.choice.regime": "public"})
+    assert public.services["nacka"].choice == ChoiceRules(regime="public")
+    kw = ReformModel(small(tmp_path), services__nacka__choice__regime="procurement").config
+    assert kw.services["nacka"].choice.entry == "tender"
+
+
+def test_the_state_and_a_municipality_can_run_different_regimes_in_one_world(tmp_path):
+    path = small(tmp_path, """
+[arms.both.services.state]
+purchaser = "state"
+municipalities = ["Varmdo"]
+[arms.both.services.state.choice]
+regime = "procurement"
+[arms.both.services.state.payment]
+design = "krom"
+[arms.both.services.state.referral]
+places = 80
+""", weeks=30)
+    model, _ = run(path, arm="both", check=True)
+    summary = model.metrics.summary()["services"]
+    assert summary["nacka"]["participants"] > 0 and summary["state"]["participants"] > 0
+    ledger = model.ledger.table().to_pylist()
+    payers = {(r["payer"], r["category"]) for r in ledger if r["category"].startswith("provider")}
+    assert ("state", "provider_base_fee") in payers
+    assert ("municipality:Nacka", "provider_base_fee") in payers
+    nacka = model.markets[0]
+    persons = nacka.participants_of()
+    assert (model.population.municipality[persons] == 0).all()  # Nacka's only
+
+
+def test_provider_payments_in_the_ledger_equal_provider_revenue(tmp_path):
+    model, _ = run(small(tmp_path, weeks=30), arm="lov")
+    paid = sum(r["amount"] for r in model.ledger.table().to_pylist()
+               if r["category"] in ("provider_base_fee", "provider_result_payment"))
+    revenue = sum(p.revenue for p in model.markets[0].providers)
+    assert paid == pytest.approx(revenue, rel=1e-9)
+    model.ledger.check_balanced()
+
+
+@pytest.mark.parametrize("arm", ["public", "lov", "authorisation"])
+def test_each_arm_runs_from_the_cli_and_prints_the_market_metrics(tmp_path, capsys, arm):
+    code = main(["run", str(small(tmp_path, weeks=6)), "--arm", arm, "--out",
+                 str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    for label in ("parking index", "creaming index", "work within 6 months", "providers active",
+                  "market concentration (HHI)", f"regime {arm}"):
+        assert label in out
+
+
+def test_ratings_are_one_to_four_stars_and_differ_across_providers(tmp_path):
+    model, _ = run(small(tmp_path, weeks=40), arm="lov")
+    stars = [p.stars for p in model.markets[0].providers if p.active and p.stars]
+    assert stars and set(stars) <= {1, 2, 3, 4}
+    assert len(set(stars)) > 1
+
+
+def test_active_choosers_prefer_near_providers(tmp_path):
+    path = small(tmp_path, """
+[arms.wide.services.nacka]
+municipalities = ["Nacka", "Varmdo"]
+[arms.wide.services.nacka.choice]
+regime = "lov"
+distance_weight = 3.0
+[arms.wide.services.nacka.providers]
+initial = 12
+""", weeks=30)
+    model, _ = run(path, arm="wide")
+    qm = model.markets[0]
+    pop = model.population
+    parts = qm.participants_of()
+    same = np.array([qm.providers[pop.provider[p]].location == pop.municipality[p]
+                     for p in parts])
+    locations = np.array([p.location for p in qm.providers if p.active])
+    share_local = np.mean(locations[None, :] == pop.municipality[parts][:, None])
+    assert same.mean() > share_local  # more local than if choice ignored distance
