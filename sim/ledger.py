@@ -1,9 +1,10 @@
 """Every money flow of a run: (week, payer, payee, category, amount).
 
-Flows are aggregated per week and key (a municipality's social assistance to its households is
-one row a week, not one per person), which keeps national runs small while every krona is still
-accounted for. Each flow is a debit to the payer and a credit to the payee, so balances across
-all parties sum to zero: `check_balanced` is the invariant tests and runs assert.
+Amounts are kept in whole öre/cents (integers), so totals by payer, by payee and by category
+reconcile exactly, not merely to within rounding: `reconcile` is the invariant tests and runs
+assert every week. Flows are aggregated per week and key (a municipality's social assistance to
+its households is one row a week, not one per person), which keeps national runs small while
+every krona is accounted for. Each flow debits its payer and credits its payee.
 """
 
 from __future__ import annotations
@@ -14,64 +15,99 @@ import numpy as np
 import pyarrow as pa
 
 CATEGORIES = (
+    # benefits to households (Sweden; Finland)
     "unemployment_insurance",
+    "basic_insurance",
     "activity_support",
+    "earnings_related_allowance",
+    "basic_allowance",
+    "labour_market_subsidy",
     "social_assistance",
+    # services
     "provider_base_fee",
     "provider_result_payment",
     "in_house_service_cost",
+    "employment_service_staff",
+    # between governments
+    "state_transfer",
+    "municipal_cofinancing",
 )
+BENEFITS = CATEGORIES[:7]
+SERVICES = ("provider_base_fee", "provider_result_payment", "in_house_service_cost")
+CENTS = 100
 
 
 class Ledger:
     def __init__(self):
-        self._rows: dict[tuple[int, str, str, str], float] = defaultdict(float)
+        self._rows: dict[tuple[int, str, str, str], int] = defaultdict(int)
+        self._weeks: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
 
     def pay(self, week: int, payer: str, payee: str, category: str, amount: float) -> None:
+        """Book `amount` (currency units, rounded to the öre) from payer to payee."""
         if category not in CATEGORIES:
             raise ValueError(f"unknown ledger category {category!r}; allowed: {CATEGORIES}")
-        if amount < 0 or not np.isfinite(amount):
+        if not np.isfinite(amount) or amount < 0:
             raise ValueError(f"a payment must be a finite amount >= 0, got {amount}")
-        if amount:
-            self._rows[(week, payer, payee, category)] += float(amount)
+        cents = int(round(float(amount) * CENTS))
+        if cents:
+            key = (week, payer, payee, category)
+            if key not in self._rows:
+                self._weeks[week].append(key[1:])
+            self._rows[key] += cents
 
-    def rows(self):
-        return [(*key, amount) for key, amount in sorted(self._rows.items())]
+    def rows(self, week: int | None = None):
+        keys = (sorted(self._rows) if week is None
+                else [(week, *k) for k in self._weeks.get(week, [])])
+        return [(*key, self._rows[key] / CENTS) for key in keys]
 
     def table(self) -> pa.Table:
         rows = self.rows()
         cols = list(zip(*rows, strict=True)) if rows else [[], [], [], [], []]
-        return pa.table(
-            {
-                "week": pa.array(cols[0], pa.int32()),
-                "payer": pa.array(cols[1], pa.string()),
-                "payee": pa.array(cols[2], pa.string()),
-                "category": pa.array(cols[3], pa.string()),
-                "amount": pa.array(cols[4], pa.float64()),
-            }
-        )
+        return pa.table({
+            "week": pa.array(cols[0], pa.int32()),
+            "payer": pa.array(cols[1], pa.string()),
+            "payee": pa.array(cols[2], pa.string()),
+            "category": pa.array(cols[3], pa.string()),
+            "amount": pa.array(cols[4], pa.float64()),
+        })
+
+    def _cents(self, by: str, week: int | None) -> dict[str, int]:
+        pos = {"payer": 1, "payee": 2, "category": 3}[by]
+        out: dict[str, int] = defaultdict(int)
+        keys = self._rows if week is None else [(week, *k) for k in self._weeks.get(week, [])]
+        for key in keys:
+            out[key[pos]] += self._rows[key]
+        return dict(out)
 
     def totals(self, by: str = "payer", week: int | None = None) -> dict[str, float]:
         """Sum of amounts grouped by `payer`, `payee` or `category` (optionally one week)."""
-        pos = {"payer": 1, "payee": 2, "category": 3}[by]
-        out: dict[str, float] = defaultdict(float)
-        for key, amount in self._rows.items():
-            if week is None or key[0] == week:
-                out[key[pos]] += amount
+        return {k: v / CENTS for k, v in self._cents(by, week).items()}
+
+    def spend(self, week: int | None = None) -> dict[tuple[str, str], float]:
+        """Amounts by (payer, category): who pays what."""
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        keys = self._rows if week is None else [(week, *k) for k in self._weeks.get(week, [])]
+        for key in keys:
+            out[(key[1], key[3])] += self._rows[key]
+        return {k: v / CENTS for k, v in out.items()}
+
+    def _balance_cents(self, week: int | None) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        keys = self._rows if week is None else [(week, *k) for k in self._weeks.get(week, [])]
+        for key in keys:
+            out[key[1]] -= self._rows[key]
+            out[key[2]] += self._rows[key]
         return dict(out)
 
     def balances(self, week: int | None = None) -> dict[str, float]:
         """Net position of each party: received minus paid."""
-        out: dict[str, float] = defaultdict(float)
-        for (w, payer, payee, _), amount in self._rows.items():
-            if week is None or w == week:
-                out[payer] -= amount
-                out[payee] += amount
-        return dict(out)
+        return {k: v / CENTS for k, v in self._balance_cents(week).items()}
 
-    def check_balanced(self, week: int | None = None, tol: float = 1e-6) -> None:
-        b = self.balances(week)
-        total = sum(b.values())
-        scale = max(1.0, sum(abs(v) for v in b.values()))
-        if abs(total) > tol * scale:
-            raise AssertionError(f"ledger does not balance in week {week}: {total}")
+    def reconcile(self, week: int | None = None) -> None:
+        """Totals by payer, by payee and by category agree exactly and balances net to zero."""
+        by = {b: sum(self._cents(b, week).values()) for b in ("payer", "payee", "category")}
+        net = sum(self._balance_cents(week).values())
+        if len(set(by.values())) != 1 or net != 0:
+            raise AssertionError(f"ledger does not reconcile in week {week}: {by}, net {net}")
+
+    check_balanced = reconcile

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import sim
-from sim.scenario import Config
+from sim.scenario import Config, override_config
 
 
 @dataclass
@@ -72,17 +72,19 @@ def simulate(
     from sim.model import ReformModel
 
     seed = config.run.seed if seed is None else seed
+    if weeks is not None:  # part of the run's identity: recorded in the manifest and run id
+        config = override_config(config, {"run.weeks": weeks}, "--weeks")
     t0 = time.perf_counter()
     model = ReformModel(config, seed=seed)
     t1 = time.perf_counter()
-    total = config.run.burn_in_weeks + (weeks or config.run.weeks)
+    total = config.run.burn_in_weeks + config.run.weeks
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="week", delay=2.0, leave=False, desc=arm or scenario)
     try:
-        model.run(weeks, progress=bar)
+        model.run(progress=bar)
     finally:
         if bar is not None:
             bar.close()

@@ -322,8 +322,15 @@ def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario"
     for key, values in _expect(source, "sweep", data.get("sweep", {}), dict).items():
         if not isinstance(values, list) or not values:
             raise ScenarioError(source, f"sweep.{key}", "must be a non-empty list of values")
+        try:
+            resolve_key(key, source, base.to_dict())
+        except ScenarioError as e:
+            raise ScenarioError(source, f"sweep.{key}", e.problem) from None
         for i, value in enumerate(values):
-            override_config(base, {key: value}, source, f"sweep.{key}[{i}]")
+            try:
+                override_config(base, {key: value}, source)
+            except ScenarioError as e:
+                raise ScenarioError(source, f"sweep.{key}[{i}]", e.problem) from None
         sweep[key] = tuple(values)
     return Scenario(name, source, base, arms, sweep, reps, description, data)
 
@@ -338,15 +345,25 @@ def deep_merge(base: dict, override: dict) -> dict:
     return out
 
 
-def override_config(config: Config, overrides: dict[str, Any], source="<overrides>", where=None):
+def override_config(config: Config, overrides: dict[str, Any], source="<overrides>",
+                    where: str | None = None):
     """A copy of `config` with settings replaced; keys are dotted paths (`choice.regime`),
-    double-underscore paths (`choice__regime`, for keyword arguments) or unique leaf names."""
+    double-underscore paths (`choice__regime`, for keyword arguments) or unique leaf names.
+    `where`, if given, is the key path errors name (e.g. `sweep.labour_market.vacancy_rate[1]`).
+    """
+    if where is not None:
+        try:
+            return override_config(config, overrides, source)
+        except ScenarioError as e:
+            raise ScenarioError(source, where, e.problem) from None
     data = config.to_dict()
     for key, value in overrides.items():
         dotted = resolve_key(key, source, data)
         node = data
         parts = dotted.split(".")
         for part in parts[:-1]:
+            if node.get(part) is None:  # an absent optional table, e.g. world.generate
+                node[part] = {}
             node = node[part]
         node[parts[-1]] = value
         cls = _class_at(parts[:-1])
@@ -354,7 +371,7 @@ def override_config(config: Config, overrides: dict[str, Any], source="<override
             # a new preset: settings that came from the old one follow the new one
             for name in cls.PRESETS.get(value, {}):
                 node[name] = None
-    return build(Config, data, source, where or "")
+    return build(Config, data, source, "")
 
 
 def _class_at(parts: list[str]):
@@ -446,6 +463,8 @@ def build(cls, data: Any, source: str, path: str):
             kwargs[name] = _convert(hints[name], data[name], f.metadata, source, sub)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise ScenarioError(source, sub, "is required but missing")
+        elif dataclasses.is_dataclass(f.default):  # an absent table still gets its checks
+            kwargs[name] = build(type(f.default), {}, source, sub)
     try:
         obj = cls(**kwargs)
     except ScenarioError:
