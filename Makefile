@@ -16,8 +16,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The main job: a batch of the main scenario (every arm x replication, resumable), then the
+# paired comparison (printed, and CSV) and the report. `make run SCENARIO=... REPS=... WORKERS=...`
+SCENARIO ?= scenarios/lov_vs_authorisation.toml
+REPS ?= 5
+WORKERS ?= 2
+# where `reformsim batch` writes: results/<scenario name>/batch (scenario names are file names)
+RESULTS ?= results/$(basename $(notdir $(SCENARIO)))/batch
+
 run: $(VENV)/.installed
-	$(VENV)/bin/reformsim run scenarios/municipality_se.toml
+	$(VENV)/bin/reformsim batch $(SCENARIO) --reps $(REPS) --workers $(WORKERS)
+	$(VENV)/bin/reformsim compare $(RESULTS)
+	$(VENV)/bin/reformsim report $(RESULTS)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q

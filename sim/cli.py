@@ -253,11 +253,17 @@ def format_summary(result, out: Path | None = None) -> str:
         mark = "ok " if c["ok"] else "OFF"
         lines.append(f"  {mark} {c['indicator']:<22} {c['simulated']:>8.4f} vs {c['target']:.4f}"
                      f" ± {c['tolerance']:.3f}   {c['source']}")
-    lines += ["", "Spending a year (MSEK)"]
-    for category, amount in sorted(s["spend_per_year"].items()):
-        lines.append(f"  {category.replace('_', ' '):<30} {amount / 1e6:>12,.1f}")
+    currency = result.config.benefits.currency
+    lines += ["", f"Spending a year by payer and category (million {currency})"]
+    for payer, spend in sorted(s["spend_by_payer_per_year"].items()):
+        for category, amount in sorted(spend.items()):
+            lines.append(f"  {payer:<15} {category.replace('_', ' '):<28} {amount / 1e6:>10,.1f}")
+    lines += ["", f"Net fiscal position a year (received - paid, million {currency})"]
+    for party, amount in sorted(s["net_position_per_year"].items()):
+        lines.append(f"  {party:<44} {amount / 1e6:>10,.1f}")
     for name, sv in s.get("services", {}).items():
         lines += _format_service(name, sv, result.config.services[name])
+    lines += _format_employment_service(s.get("employment_service"), result.config)
     if out is not None:
         lines += ["", f"Results: {_rel(out)}/ (manifest.json, summary.json, weekly.parquet, "
                       "ledger.parquet)"]
@@ -266,7 +272,8 @@ def format_summary(result, out: Path | None = None) -> str:
 
 def _format_service(name: str, sv: dict, scheme) -> list[str]:
     def tiers(key, fmt):
-        return " / ".join(format(sv[f"{key}_tier{t}"], fmt) for t in (1, 2, 3))
+        values = [sv[f"{key}_tier{t}"] for t in (1, 2, 3)]
+        return " / ".join("n/a" if v != v else format(v, fmt) for v in values)
 
     c, p = scheme.choice, scheme.payment
     hybrid = {**c.overrides(), **p.overrides()}
@@ -288,8 +295,64 @@ def _format_service(name: str, sv: dict, scheme) -> list[str]:
         f"entered {sv['providers_entered']:.0f}, exited {sv['providers_exited']:.0f}, "
         f"excluded {sv['providers_excluded']:.0f}",
         f"  market concentration (HHI)     {sv['hhi']:>12,.0f}",
-        f"  provider revenue a year (MSEK) {sv['provider_revenue_per_year'] / 1e6:>12,.1f}"
+        f"  provider revenue a year (M)    {sv['provider_revenue_per_year'] / 1e6:>12,.1f}"
         f"   margin {sv['provider_margin']:.0%}",
+        f"  service spending a year (M)    {sv['service_spend_per_year'] / 1e6:>12,.1f}",
+        f"  cost per job / sustained job   {sv['cost_per_job']:>12,.0f} / "
+        f"{sv['cost_per_sustained_job']:,.0f}",
+    ]
+
+
+def _format_employment_service(es: dict | None, config) -> list[str]:
+    """The employment service's meetings, obligation and sanctions (sim/rules/service_model.py),
+    shown when the scenario's service model is not the default."""
+    from sim.rules.service_model import ServiceModel
+
+    sm = config.service_model
+    if es is None or sm == ServiceModel():
+        return []
+
+    def pct(v, fmt=".0%"):
+        return "n/a" if v != v else format(v, fmt)
+
+    control = sm.control()
+    ladder = control.sanction_ladder_days if sm.treated_share == 0 else sm.sanction_ladder_days
+    def step(k: str) -> str:
+        days = ladder[min(int(k), len(ladder)) - 1]
+        return "reminder" if days == 0 else f"{days} d"
+
+    steps = " / ".join(f"{step(k)} {n:,.0f}"
+                       for k, n in es["sanctions_per_year_by_step"].items()) or "none"
+    exits = " / ".join(f"{band}: {pct(v, '.1%')}"
+                       for band, v in es["monthly_exit_to_work_by_weeks_registered"].items())
+    who = (f"{sm.treated_share:.0%} of seekers under it, the rest under {control.preset}"
+           if sm.treated_share < 1 else "all seekers under it")
+    overrides = sm.overrides()
+    return [
+        "",
+        f"Employment service: service model {sm.preset}"
+        + (f" (overrides: {overrides})" if overrides else "") + f"; {who}",
+        f"  caseworkers (average)          {es['caseworkers']:>12,.1f}   "
+        f"caseload {es['caseload_per_caseworker']:,.0f} seekers each, "
+        f"{pct(es['caseworker_utilisation'])} of meeting hours used",
+        f"  meetings per seeker-month      {es['meetings_per_seeker_month']:>12.2f}   "
+        f"held {es['meetings_held_per_week']:,.0f} a week",
+        f"  meetings waiting a week        {es['meetings_waiting_per_week']:>12,.1f}   "
+        f"mean delay {es['mean_delay_weeks']:.2f} weeks; first meetings on time "
+        f"{pct(es['first_meetings_on_time'])}",
+        f"  applications per seeker-month  "
+        f"{pct(es['applications_per_seeker_month_treated'], '.2f'):>12} / "
+        f"{pct(es['applications_per_seeker_month_untreated'], '.2f')}   (treated / untreated)",
+        f"  weekly job-finding rate        {pct(es['job_finding_treated'], '.2%'):>12} / "
+        f"{pct(es['job_finding_untreated'], '.2%')}   (treated / untreated; the untreated "
+        "against an arm without the model show displacement)",
+        f"  obligation checks a year       {es['obligation_checks_per_year']:>12,.0f}   "
+        f"lapses {pct(es['lapse_share'])}, detected {pct(es['detected_share'])} of them",
+        f"  sanctions a year by step       {steps}",
+        f"  benefit days lost a year       {es['benefit_days_lost_per_year']:>12,.0f}   "
+        f"(imposed {es['sanction_days_imposed_per_year']:,.0f})",
+        f"  staff cost a year (million)    {es['staff_cost_per_year'] / 1e6:>12,.1f}",
+        f"  monthly exit to work by weeks registered   {exits}",
     ]
 
 

@@ -18,7 +18,8 @@ from sim.kernels import rng
 from sim.labour_market import LabourMarket
 from sim.ledger import Ledger
 from sim.metrics import Metrics
-from sim.population import SEARCHING, Benefit, EventQueue, Population, Status, World
+from sim.population import NO_WEEK, SEARCHING, Benefit, EventQueue, Population, Status, World
+from sim.public_finance import PublicFinance
 from sim.quasi_market import QuasiMarket
 from sim.scenario import Config, Scenario, load, override_config
 
@@ -59,6 +60,7 @@ class ReformModel(mesa.Model):
         self.world = World.from_config(config)
         self.population = Population.build(config, self.world, seed)
         self.ledger = Ledger()
+        self.finance = PublicFinance(self)
         self.employment_service = EmploymentService(self)
         self.municipalities = [
             Municipality(self, i, spec) for i, spec in enumerate(self.world.municipalities)
@@ -82,9 +84,12 @@ class ReformModel(mesa.Model):
         separated = lm.separate(week)  # 2 separations
         returning = self._returning(week)
         newly = np.sort(np.concatenate([separated, returning]))  # disjoint sets
+        tenure = self._tenure(newly, week)
         es.register(newly, week)  # 3 registration and profiling
+        self.finance.entitle(newly, tenure)
         self._enrol(newly)
         es.reprofile(self.registered, week)
+        es.hold_meetings(self.registered, week)  # 3b caseworker meetings (service model)
         choices = [qm.choose(week, qm.refer(week)) for qm in self.markets]  # 4 referral, 5 choice
         seekers = self.registered
         applications = es.expected_applications(seekers)  # job-search effort
@@ -95,6 +100,7 @@ class ReformModel(mesa.Model):
             boost[at] += extra
             applications[at] *= factor
         hired, sent = lm.match(week, seekers, applications, boost)  # 7 matching
+        es.monitor(seekers, sent, hired, week)  # job-search obligation and sanctions
         self.metrics.record_matching(w, seekers, hired, sent)
         for qm in self.markets:
             qm.on_hires(hired, week)
@@ -102,7 +108,8 @@ class ReformModel(mesa.Model):
         for qm in self.markets:
             qm.end_services(week)
         left = self._leave_labour_force(week)
-        self._pay(week)  # 8 payments
+        self.finance.pay(week)  # 8 payments: benefits, assistance, co-financing, transfers
+        es.pay_staff(week)
         for qm in self.markets:
             qm.pay(week, w)
             qm.market(week)  # 9 market: ratings, reviews, entry, exit, tenders
@@ -144,14 +151,21 @@ class ReformModel(mesa.Model):
                                                                         ids, 2))
         self.labour_market.schedule_separations(employed, week - 1)
         jobless = ids[unemployed]
-        pop.hire_week[jobless] = week - 52  # enough past work for UI, as a start
         self.employment_service.register(jobless, week)
+        self.finance.entitle(jobless, np.full(len(jobless), 52))  # past work, as a start
         spell = np.floor(-np.log1p(-rng.uniforms(self.seed, S_INITIAL, 0, jobless, 3)) * 40)
         pop.spell_weeks[jobless] = np.minimum(spell, 400).astype(np.int32)
         pop.spell_start[jobless] = week - pop.spell_weeks[jobless]
         self.employment_service.profile(jobless, week)
-        pop.benefit_days[jobless] = np.minimum(pop.spell_weeks[jobless] * 5, cfg.benefits.ui_days)
+        days = np.minimum(pop.spell_weeks[jobless] * cfg.benefits.days_per_week, 5000)
+        pop.benefit_days[jobless] = days
+        pop.cofinancing_days[jobless] = days
         self._enrol(jobless)
+
+    def _tenure(self, persons: np.ndarray, week: int) -> np.ndarray:
+        """Weeks in the job just lost (0 for those returning from outside the labour force)."""
+        hired = self.population.hire_week[persons].astype(np.int64)
+        return np.where(hired != NO_WEEK, week - hired, 0)
 
     def _returning(self, week: int) -> np.ndarray:
         due = self.reentries.pop(week)
@@ -199,15 +213,6 @@ class ReformModel(mesa.Model):
         self.inactive += len(leaving)
         self._deregister(leaving)
         return leaving
-
-    def _pay(self, week: int) -> None:
-        seekers = self.registered
-        self.employment_service.pay_benefits(seekers, week)
-        pop = self.population
-        on_assistance = seekers[pop.benefit[seekers] == Benefit.SOCIAL_ASSISTANCE]
-        counts = np.bincount(pop.municipality[on_assistance], minlength=len(self.municipalities))
-        for municipality, n in zip(self.municipalities, counts, strict=True):
-            municipality.pay_social_assistance(int(n), week)
 
     def status_counts(self) -> dict[str, int]:
         """Persons by status, from the registered index and event counts: O(seekers)."""

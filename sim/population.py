@@ -31,6 +31,7 @@ class Benefit(IntEnum):
     UNEMPLOYMENT_INSURANCE = 1
     ACTIVITY_SUPPORT = 2
     SOCIAL_ASSISTANCE = 3
+    BASIC_INSURANCE = 4
 
 
 SEARCHING = (Status.REGISTERED, Status.IN_SERVICE)
@@ -49,6 +50,7 @@ COLUMNS: dict[str, type] = {
     "spell_start": np.int32,
     "benefit": np.int8,
     "benefit_days": np.int32,
+    "cofinancing_days": np.int32,
     "ui_member": np.bool_,
     "tier": np.int8,
     "scheme": np.int8,
@@ -63,6 +65,15 @@ COLUMNS: dict[str, type] = {
     "wage": np.float64,
     "hire_week": np.int32,
     "separation_week": np.int32,
+    # the employment service's contact and job-search obligation (sim/rules/service_model.py)
+    "treated": np.bool_,
+    "next_meeting_week": np.int32,
+    "last_meeting_week": np.int32,
+    "period_start_week": np.int32,
+    "applications_period": np.int16,
+    "lapses": np.int8,
+    "last_lapse_week": np.int32,
+    "sanction_days": np.int32,
 }
 
 
@@ -132,6 +143,9 @@ class Population:
         self.service_end_week[:] = NO_WEEK
         self.hire_week[:] = NO_WEEK
         self.separation_week[:] = NO_WEEK
+        for name in ("next_meeting_week", "last_meeting_week", "period_start_week",
+                     "last_lapse_week"):
+            getattr(self, name)[:] = NO_WEEK
 
     @classmethod
     def build(cls, config: Config, world: World, seed: int) -> Population:
@@ -152,7 +166,7 @@ class Population:
             + np.asarray(w.skill_by_age)[pop.age_band]
             + w.skill_sd * rng.normals(seed, s, 0, ids, 3)
         )
-        ui_share = config.benefits.ui_member_share
+        ui_share = config.benefits.member_share
         pop.ui_member[:] = rng.uniforms(seed, s, 0, ids, 4) < ui_share
         return pop
 

@@ -28,6 +28,9 @@ class QuasiMarket:
 
     def __init__(self, model, name: str, scheme: ServiceScheme, sid: int):
         self.model, self.name, self.s, self.sid = model, name, scheme, sid
+        self.payer = model.finance.services_payer(scheme.purchaser)
+        behaviour = model.config.municipal
+        self.responds = self.payer == "municipality" and behaviour.respond
         names = [m.name for m in model.world.municipalities]
         wanted = scheme.municipalities or tuple(names)
         self.area = np.isin(np.arange(len(names)), [names.index(n) for n in wanted])
@@ -112,12 +115,31 @@ class QuasiMarket:
         eligible = reg[(pop.status[reg] == Status.REGISTERED) & self.area[pop.municipality[reg]]
                        & np.isin(pop.tier[reg], r.tiers)
                        & (pop.spell_weeks[reg] >= r.min_spell_weeks) & benefit_ok & rested]
+        if self.responds and self.model.config.municipal.budget_rule == "transfer":
+            funded = np.array([m.budget > 0 for m in self.model.municipalities])
+            eligible = eligible[funded[pop.municipality[eligible]]]
         u = rng.uniforms(self.model.seed, self.stream, week, eligible, 0)
-        referred = eligible[u < r.weekly_rate]
+        rate = np.full(len(eligible), r.weekly_rate)
+        priority = self._priority(eligible)
+        rate = np.minimum(1.0, rate * priority)
+        chosen = u < rate
+        referred, u = eligible[chosen], u[chosen]
         if r.places:
             free = max(0, r.places - len(self.participants_of()))
-            referred = referred[np.argsort(u[u < r.weekly_rate], kind="stable")[:free]]
+            order = np.lexsort((u, -priority[chosen]))  # priority first, then at random
+            referred = referred[order[:free]]
         return np.sort(referred)
+
+    def _priority(self, persons: np.ndarray) -> np.ndarray:
+        """Referral weight: a cost-bearing municipality may favour seekers about to enter a
+        higher co-financing band (the incentive TE24 creates, DOMAIN 4.1)."""
+        b, f = self.model.config.municipal, self.model.config.funding
+        weight = np.ones(len(persons))
+        if self.responds and b.targeting == "cofinancing_band" and f.cofinancing_bands:
+            days = self.model.population.cofinancing_days[persons]
+            near = f.next_band_day(days) - days <= b.targeting_horizon_days
+            weight[near] = b.targeting_weight
+        return weight
 
     # ------------------------------------------------------------------ 5 choice
     def choose(self, week: int, referred: np.ndarray) -> dict:
@@ -234,6 +256,13 @@ class QuasiMarket:
             prov.load[slot] = len(mine)
         pop.intensity[parts] = hours
         effect = e.shape(hours) * eff[owner] if len(parts) else np.zeros(0)
+        if self.payer == "municipality" and len(parts):
+            # a municipality's own service works as well as the municipality runs it
+            capability = np.array([m.capability for m in self.model.municipalities])
+            in_house = np.array([p.in_house for p in self.providers])[owner]
+            effect = np.where(in_house, effect * capability[pop.municipality[parts]], effect)
+            for m in np.unique(pop.municipality[parts]):
+                self.model.municipalities[m].experience_weeks += 1
         boost = e.boost * effect
         apps_factor = (1.0 - e.lock_in) + e.applications_per_hour * hours
         if e.skill_gain_per_hour:
@@ -269,6 +298,7 @@ class QuasiMarket:
         recent = mine[(pop.status[mine] == Status.REGISTERED) & (pop.last_provider[mine] >= 0)
                       & (week - pop.service_end_week[mine].astype(np.int64)
                          <= pay.result_window_weeks)]
+        self.week_hires = len(in_service) + len(recent)
         for persons, owner in ((in_service, pop.provider), (recent, pop.last_provider)):
             for person in persons.tolist():
                 prov = self.providers[int(owner[person])]
@@ -308,7 +338,7 @@ class QuasiMarket:
                 self._ledger_by_payer(week, payers[mine], prov.name, "provider_base_fee",
                                       fees[mine])
                 revenue[prov.index] += fees[mine].sum()
-        results_paid, n_results = 0.0, 0
+        results_paid, n_results, n_sustained = 0.0, 0, 0
         for person in self.results.pop(week).tolist():
             prov_index, hire_week, tier = self._pending.pop(person, (None, None, None))
             if prov_index is None:
@@ -316,11 +346,13 @@ class QuasiMarket:
             sustained = (pop.status[person] == Status.EMPLOYED
                          and pop.hire_week[person] == hire_week)
             self._mark_sustained(person, hire_week, sustained)
+            n_sustained += int(sustained)
             prov = self.providers[prov_index]
             if sustained and prov.active and not prov.in_house:
                 amount = float(pay.result(tier))
-                payer = self._payers(np.array([person]))[0]
-                self.model.ledger.pay(week, payer, prov.name, "provider_result_payment", amount)
+                payers = self._payers(np.array([person]))
+                self._ledger_by_payer(week, payers, prov.name, "provider_result_payment",
+                                      np.array([amount]))
                 revenue[prov_index] += amount
                 results_paid += amount
                 n_results += 1
@@ -330,6 +362,8 @@ class QuasiMarket:
             cost = prov.week_hours * prov.cost_per_hour + prov.fixed_cost_week
             prov.book(float(revenue[prov.index]), cost)
         w[f"{self.name}_results_paid"] = n_results
+        w[f"{self.name}_sustained_jobs"] = n_sustained
+        w[f"{self.name}_service_spend"] = float(fees.sum() + in_house_cost.sum() + results_paid)
         w[f"{self.name}_in_house_cost"] = float(in_house_cost.sum())
 
     def _mark_sustained(self, person: int, hire_week: int, sustained: bool) -> None:
@@ -341,15 +375,18 @@ class QuasiMarket:
                 break
 
     def _payers(self, persons: np.ndarray) -> np.ndarray:
-        if self.s.purchaser == "state":
+        if self.payer == "state":
             return np.full(len(persons), "state", dtype=object)
         names = np.array([m.payer for m in self.model.municipalities], dtype=object)
         return names[self.model.population.municipality[persons]]
 
     def _ledger_by_payer(self, week, payers, payee, category, amounts) -> None:
+        budgets = {m.payer: m for m in self.model.municipalities}
         for payer in np.unique(payers) if len(payers) else []:
-            self.model.ledger.pay(week, payer, payee, category, float(amounts[payers == payer]
-                                                                      .sum()))
+            amount = float(amounts[payers == payer].sum())
+            self.model.ledger.pay(week, payer, payee, category, amount)
+            if payer in budgets:
+                budgets[payer].budget -= amount
 
     # ------------------------------------------------------------------ 9 market
     def market(self, week: int) -> None:
@@ -472,6 +509,7 @@ class QuasiMarket:
         parts = self.participants_of()
         n = self.name
         w[f"{n}_participants"] = len(parts)
+        w[f"{n}_participant_hires"] = getattr(self, "week_hires", 0)
         for t in TIERS:
             mine = parts[pop.tier[parts] == t]
             w[f"{n}_participants_tier{t}"] = len(mine)
@@ -536,6 +574,10 @@ class QuasiMarket:
         years = len(rows) / 52
         s["provider_revenue_per_year"] = float(rev / years)
         s["provider_margin"] = _ratio(rev - cost, rev)
+        spend = col[f"{n}_service_spend"].sum()
+        s["service_spend_per_year"] = float(spend / years)
+        s["cost_per_job"] = _ratio(spend, col[f"{n}_participant_hires"].sum())
+        s["cost_per_sustained_job"] = _ratio(spend, col[f"{n}_sustained_jobs"].sum())
         return s
 
 

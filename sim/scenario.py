@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.rules.benefits import BenefitRules
+from sim.rules.funding import FundingRules, MunicipalBehaviour
 from sim.rules.service import ServiceScheme
+from sim.rules.service_model import ServiceModel
 from sim.settings import setting
 
 
@@ -152,29 +155,6 @@ class ProfilingSettings:
             yield "tier_cutoffs", "needs 2 values, tier 1 above the first, tier 3 below the second"
 
 
-@dataclass(frozen=True)
-class BenefitSettings:
-    """Simple Swedish-style benefits: income-related UI, then activity support; else assistance."""
-
-    ui_member_share: float = setting(0.75, lo=0.0, hi=1.0)
-    ui_work_weeks: int = setting(26, lo=0, hi=520)
-    ui_days: int = setting(300, lo=0, hi=2000)
-    ui_steps: tuple[tuple[float, ...], ...] = setting(
-        ((1, 0.80, 1200.0), (101, 0.80, 1000.0), (201, 0.70, 1000.0))
-    )
-    activity_support_rate: float = setting(0.65, lo=0.0, hi=1.0)
-    activity_support_cap: float = setting(1000.0, lo=0.0, hi=1e5)
-    social_assistance_month: float = setting(6250.0, lo=0.0, hi=1e6)
-    benefit_days_per_week: int = setting(5, lo=0, hi=7)
-
-    def check(self):
-        days = [step[0] if len(step) == 3 else None for step in self.ui_steps]
-        if not self.ui_steps or None in days or days[0] != 1 or days != sorted(days):
-            yield "ui_steps", "needs [first day, replacement rate, daily cap] rows from day 1 up"
-        elif any(not 0 <= rate <= 1 or cap < 0 for _, rate, cap in self.ui_steps):
-            yield "ui_steps", "replacement rates must be 0 to 1 and caps >= 0"
-
-
 def _shares(obj, *keys):
     for key in keys:
         values = getattr(obj, key)
@@ -222,12 +202,19 @@ class Config:
     world: WorldSettings = setting(WorldSettings())
     labour_market: LabourMarketSettings = setting(LabourMarketSettings())
     profiling: ProfilingSettings = setting(ProfilingSettings())
-    benefits: BenefitSettings = setting(BenefitSettings())
+    benefits: BenefitRules = setting(BenefitRules())
+    funding: FundingRules = setting(FundingRules())
+    municipal: MunicipalBehaviour = setting(MunicipalBehaviour())
     calibration: CalibrationTargets = setting(CalibrationTargets())
     services: dict[str, ServiceScheme] = setting(default_factory=dict)
+    service_model: ServiceModel = setting(ServiceModel())
 
     def check(self):
         names = {m.name for m in self.world.municipalities}
+        for i, muni in enumerate(self.funding.municipalities):
+            if names and muni not in names:
+                yield (f"funding.municipalities[{i}]",
+                       f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
         for key, scheme in self.services.items():
             for i, muni in enumerate(scheme.municipalities):
                 if names and muni not in names:
@@ -296,6 +283,9 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     base = _read(parent_path, (*seen, path.resolve()))
     for key in ("name", "description"):
         base.pop(key, None)
+    for key in ("arms", "sweep"):  # inherited unless the file has its own, which replace them
+        if key in data:
+            base.pop(key, None)
     return deep_merge(base, data)
 
 

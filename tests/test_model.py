@@ -8,6 +8,8 @@ size of the labour force (issue 2). All of it on small worlds, which behave like
 
 from __future__ import annotations
 
+import json
+
 import os
 import subprocess
 import sys
@@ -87,7 +89,9 @@ def test_same_scenario_and_seed_give_identical_weekly_tables_twice(small_config)
     assert a.metrics.table().num_rows == small_config.run.burn_in_weeks + small_config.run.weeks
     assert identical(a.metrics.table(), b.metrics.table())
     assert identical(a.ledger.table(), b.ledger.table())
-    assert a.metrics.summary() == b.metrics.summary()
+    # NaN marks "not applicable" in summaries; compare them as text so NaN equals NaN
+    assert json.dumps(a.metrics.summary(), sort_keys=True) == json.dumps(
+        b.metrics.summary(), sort_keys=True)
 
 
 def test_a_different_seed_gives_different_numbers(small_config):
@@ -202,10 +206,10 @@ def test_the_ledger_balances_every_week_and_reconciles_with_the_weekly_table(sma
         pop, seekers = model.population, model.registered
         on_assistance = int(np.sum(pop.benefit[seekers] == Benefit.SOCIAL_ASSISTANCE))
         assert by_category.get("social_assistance", 0.0) == pytest.approx(
-            on_assistance * weekly_assistance
-        )
+            on_assistance * weekly_assistance, abs=0.005 * len(model.municipalities)
+        )  # the ledger books whole öre, one row per municipality
     model.ledger.check_balanced()
-    assert set(model.ledger.totals("category")) == {
+    assert set(model.ledger.totals("category")) >= {
         "unemployment_insurance", "activity_support", "social_assistance"
     }
 
@@ -225,7 +229,7 @@ def small_worlds(draw):
         "labour_market.applications": draw(st.floats(0.0, 6.0)),
         "labour_market.inactivity_rate": draw(st.floats(0.0, 0.1)),
         "labour_market.initial_unemployment": draw(st.floats(0.0, 0.5)),
-        "benefits.ui_days": draw(st.integers(0, 60)),
+        "benefits.insurance_days": draw(st.integers(0, 60)),
         "run.seeker_agents": draw(st.booleans()),
         "run.burn_in_weeks": draw(st.integers(0, 4)),
         "run.weeks": 12,

@@ -51,7 +51,7 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "wrong_tuple_length.toml": ("labour_market.effort_by_age", ("needs 3 values",)),
     "bad_tier_cutoffs.toml": ("profiling.tier_cutoffs", ("needs 2 values", "tier 1 above")),
     "bad_ui_steps.toml": (
-        "benefits.ui_steps", ("[first day, replacement rate, daily cap]",)),
+        "benefits.insurance_steps", ("[first day, factor, daily cap, daily floor]",)),
     "invalid_toml.toml": (None, ("not valid TOML", "line 3")),
     "missing_required.toml": (
         "world.municipalities[0].labour_force", ("is required but missing",)),

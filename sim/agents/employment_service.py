@@ -1,10 +1,21 @@
 """EmploymentService: the state's agency (Arbetsförmedlingen / the TE services).
 
-It registers the newly unemployed, profiles them into tiers 1..3 with a noisy statistical
+It registers the newly unemployed and profiles them into tiers 1..3 with a noisy statistical
 profile (DOMAIN.md 1.1: about 30 factors such as education, age and time unemployed decide the
-level), sets the job-search effort expected of them, and pays the state's benefits: income-related
-unemployment insurance for members who meet the work condition, then activity support when the
-insurance days run out (DOMAIN.md 5.1). Those without either fall to municipal social assistance.
+level); its caseworkers meet seekers on the service model's contact pattern as far as their
+hours allow; it sets the job-search effort and obligation of each seeker, checks the obligation
+and sanctions lapses in benefit days lost (sim/rules/service_model.py, DOMAIN.md 4.2). Benefits
+themselves are paid by sim/public_finance.py, which withholds the `sanction_days` column.
+
+Meetings and obligations work only through applications (Hägglund 2009: monitoring plus
+job-search activities raised outflow to work; Behaghel et al. 2014: intensive counselling raised
+exit rates by 15-35 %, DOMAIN.md 6), so whatever the treated gain at the expense of others
+competing for the same vacancies (Progress, IFAU 2019:27) comes out of the matching kernel.
+
+Weekly order: `register` (stage 3), `hold_meetings` (after profiling: caseworker hours are
+rationed by the priority rule, unmet meetings wait), `expected_applications` (effort, before
+matching), `monitor` (after matching: applications counted, obligation periods checked,
+sanctions imposed), `pay_staff` (stage 8: caseworker hours times their cost).
 """
 
 from __future__ import annotations
@@ -13,35 +24,64 @@ import mesa
 import numpy as np
 
 from sim.kernels import rng
-from sim.population import NO_WEEK, Benefit, Status
+from sim.population import NO_WEEK, Status
 
 S_PROFILING = rng.stream_id("profiling")
-WORKDAYS_PER_MONTH = 21.75
+S_ASSIGNMENT = rng.stream_id("service-model-assignment")
+S_MEETINGS = rng.stream_id("meetings")
+S_DETECTION = rng.stream_id("obligation-detection")
+S_COMPLIANCE = rng.stream_id("obligation-compliance")
 STATE = "state"
+STAFF = "employment_service_staff"
 
 
 class EmploymentService(mesa.Agent):
     def __init__(self, model):
         super().__init__(model)
         self.registered_this_week = 0
+        sm = model.config.service_model
+        self.rules = sm
+        self.regimes = (sm.control(), sm)  # indexed by the `treated` column
+        pop, world = model.population, model.world
+        ids = np.arange(pop.n)
+        pop.treated[:] = rng.uniforms(model.seed, S_ASSIGNMENT, 0, ids) < sm.treated_share
+        if sm.office == "municipality":
+            self.office_of_municipality = np.arange(len(world.municipalities))
+        else:
+            self.office_of_municipality = world.municipality_market.astype(np.int64)
+        self.n_offices = int(self.office_of_municipality.max()) + 1
+        self.municipal_labour_force = np.array([m.labour_force for m in world.municipalities],
+                                               dtype=float)
+        self.office_labour_force = np.bincount(self.office_of_municipality,
+                                               weights=self.municipal_labour_force,
+                                               minlength=self.n_offices)
+        self.caseworkers = np.zeros(self.n_offices)
+        if sm.staffing == "labour_force":
+            self.caseworkers[:] = sm.caseworkers_per_1000 * self.office_labour_force / 1000
+        self._seeker_weeks = np.zeros(self.n_offices)  # for re-sizing staff to seekers
+        self._review_weeks = 0
+        self._started = False
+        self.weak_market = np.zeros(world.n_markets, dtype=bool)
+        self.stats: dict[str, float] = {}
+        self._monitored = np.empty(0, dtype=np.int64)
+        self._pending_after_monitor = 0
 
     # ---------------------------------------------------------------------- registration
     def register(self, persons: np.ndarray, week: int) -> None:
-        """Open a spell for each newly unemployed person: status, benefit, tier."""
-        pop, cfg = self.model.population, self.model.config
+        """Open a spell for each newly unemployed person: status, tier, first meeting."""
+        pop = self.model.population
         pop.status[persons] = Status.REGISTERED
         pop.spell_weeks[persons] = 0
         pop.spell_start[persons] = week
-        hired = pop.hire_week[persons]
-        tenure = np.where(hired != NO_WEEK, week - hired.astype(np.int64), 0)
-        insured = pop.ui_member[persons] & (tenure >= cfg.benefits.ui_work_weeks)
-        pop.benefit[persons] = np.where(
-            insured, Benefit.UNEMPLOYMENT_INSURANCE, Benefit.SOCIAL_ASSISTANCE
-        )
-        pop.benefit_days[persons[insured]] = 0
         pop.hire_week[persons] = NO_WEEK
         pop.separation_week[persons] = NO_WEEK
         self.profile(persons, week)
+        first = self._per_regime(persons, "first_meeting_weeks")
+        pop.next_meeting_week[persons] = week + first
+        pop.last_meeting_week[persons] = NO_WEEK
+        pop.period_start_week[persons] = NO_WEEK
+        pop.applications_period[persons] = 0
+        pop.sanction_days[persons] = 0  # a waiting period does not outlive the spell [EST]
         self.registered_this_week = len(persons)
 
     def profile(self, persons: np.ndarray, week: int) -> None:
@@ -62,45 +102,260 @@ class EmploymentService(mesa.Agent):
                       & (self.model.population.spell_weeks[seekers] > 0)]
         self.profile(due, week)
 
+    # ------------------------------------------------------------------------ the regimes
+    def _per_regime(self, persons: np.ndarray, name: str) -> np.ndarray:
+        """A scalar rule per person: the treated regime's or the control's."""
+        control, treated = (getattr(r, name) for r in self.regimes)
+        if control == treated:
+            return np.full(len(persons), treated)
+        return np.where(self.model.population.treated[persons], treated, control)
+
+    def _groups(self, persons: np.ndarray):
+        """(rules, mask) for the control and the treated among `persons`."""
+        if self.regimes[0] is self.regimes[1]:
+            yield self.regimes[1], np.ones(len(persons), dtype=bool)
+            return
+        treated = self.model.population.treated[persons]
+        for rules, mask in ((self.regimes[0], ~treated), (self.regimes[1], treated)):
+            if mask.any():
+                yield rules, mask
+
+    def _next_meeting_week(self, persons: np.ndarray, week: int) -> np.ndarray:
+        """The week of each person's next scheduled meeting after one (held or skipped) in
+        `week` (NO_WEEK: the pattern schedules none)."""
+        pop = self.model.population
+        start = pop.spell_start[persons].astype(np.int64)
+        spell = week - start
+        out = np.full(len(persons), NO_WEEK, dtype=np.int64)
+        for rules, mask in self._groups(persons):
+            nxt = rules.next_meeting(spell[mask])
+            out[mask] = np.where(nxt >= 0, start[mask] + nxt, NO_WEEK)
+        return out
+
+    # -------------------------------------------------------------------------- meetings
+    def _start(self, seekers: np.ndarray, week: int) -> None:
+        """The stock registered at the start has been met before: their last meeting is put
+        at random within their current interval, and their obligation period starts now."""
+        pop = self.model.population
+        self._started = True
+        start = pop.spell_start[seekers].astype(np.int64)
+        spell = week - start
+        first = self._per_regime(seekers, "first_meeting_weeks")
+        met = spell >= first
+        old = seekers[met]
+        pop.next_meeting_week[seekers[~met]] = start[~met] + first[~met]
+        gap = np.zeros(len(old), dtype=np.int64)
+        for rules, mask in self._groups(old):
+            nxt = rules.next_meeting(spell[met][mask])
+            gap[mask] = np.where(nxt >= 0, nxt - spell[met][mask], 0)
+        u = rng.uniforms(self.model.seed, S_MEETINGS, week, old, 1)
+        last = week - np.floor(u * gap).astype(np.int64)
+        last = np.maximum(last, start[met] + first[met])
+        pop.last_meeting_week[old] = last
+        pop.next_meeting_week[old] = np.where(gap > 0, last + gap, NO_WEEK)
+        pop.period_start_week[old] = week
+        pop.applications_period[old] = 0
+        if self.rules.staffing == "seekers":
+            office = self._office(seekers)
+            counts = np.bincount(office, minlength=self.n_offices)
+            self.caseworkers[:] = self.rules.caseworkers_per_1000 * counts / 1000
+
+    def _office(self, persons: np.ndarray) -> np.ndarray:
+        return self.office_of_municipality[self.model.population.municipality[persons]]
+
+    def _staff(self, seekers: np.ndarray, week: int) -> None:
+        """Staffing by seekers is re-sized every review period to the average registered."""
+        sm = self.rules
+        if sm.staffing != "seekers":
+            return
+        self._seeker_weeks += np.bincount(self._office(seekers), minlength=self.n_offices)
+        self._review_weeks += 1
+        if self._review_weeks >= sm.staffing_review_weeks:
+            mean = self._seeker_weeks / self._review_weeks
+            self.caseworkers[:] = sm.caseworkers_per_1000 * mean / 1000
+            self._seeker_weeks[:] = 0
+            self._review_weeks = 0
+
+    def _update_weak_markets(self, seekers: np.ndarray) -> None:
+        """A local labour market is weak when it has few open vacancies per seeker."""
+        model = self.model
+        n = model.world.n_markets
+        seekers_by_market = np.bincount(model.population.market[seekers], minlength=n)
+        vacancies = np.bincount(model.labour_market.vacancies.market, minlength=n)
+        ratio = vacancies / np.maximum(seekers_by_market, 1)
+        self.weak_market = ratio < self.rules.weak_market_vacancies_per_seeker
+
+    def hold_meetings(self, seekers: np.ndarray, week: int) -> None:
+        """Meetings due this week (and those still waiting) are held as far as caseworker hours
+        allow, in the order of the priority rule; the rest wait. Seekers in a provider's
+        service are met there: their due meetings pass without drawing on caseworkers."""
+        pop, sm = self.model.population, self.rules
+        if not self._started:
+            self._start(seekers, week)
+        self._staff(seekers, week)
+        self._update_weak_markets(seekers)
+        self.stats = dict.fromkeys(
+            ("meetings_held", "first_meetings", "first_on_time", "meetings_waiting",
+             "delay_weeks", "hours_used", "checks", "lapses", "detected", "days_imposed",
+             "benefit_days_lost"), 0.0)
+        hours = self.caseworkers * sm.caseworker_hours_week * sm.meeting_share
+        self.stats["caseworkers"] = float(self.caseworkers.sum())
+        self.stats["hours_available"] = float(hours.sum())
+        self.stats["registered"] = float(len(seekers))
+
+        nxt = pop.next_meeting_week[seekers]
+        due = (nxt != NO_WEEK) & (nxt <= week)
+        in_service = pop.status[seekers] == Status.IN_SERVICE
+        passed = seekers[due & in_service]
+        pop.next_meeting_week[passed] = self._next_meeting_week(passed, week)
+        waiting = seekers[due & ~in_service]
+        if len(waiting) == 0:
+            return
+        first = pop.last_meeting_week[waiting] == NO_WEEK
+        need = np.where(first, sm.first_meeting_hours, sm.meeting_hours)
+        office = self._office(waiting)
+        order = np.lexsort((rng.uniforms(self.model.seed, S_MEETINGS, week, waiting, 0),
+                            *self._priority(waiting), office))
+        used = np.cumsum(need[order])
+        counts = np.bincount(office, minlength=self.n_offices)
+        before = np.r_[0.0, used][np.r_[0, np.cumsum(counts)][:-1]]  # hours of earlier offices
+        fits = used - before[office[order]] <= hours[office[order]] + 1e-9
+        held_mask = np.zeros(len(waiting), dtype=bool)
+        held_mask[order[fits]] = True
+        held = waiting[held_mask]
+        delay = week - pop.next_meeting_week[held].astype(np.int64)
+        first_held = first[held_mask]
+        pop.last_meeting_week[held] = week
+        new = held[first_held]
+        pop.period_start_week[new] = week  # the job-search plan: the obligation starts
+        pop.applications_period[new] = 0
+        pop.next_meeting_week[held] = self._next_meeting_week(held, week)
+        s = self.stats
+        s["meetings_held"] = float(len(held))
+        s["first_meetings"] = float(first_held.sum())
+        s["first_on_time"] = float(np.sum(first_held & (delay == 0)))
+        s["meetings_waiting"] = float(len(waiting) - len(held))
+        s["delay_weeks"] = float(delay.sum())
+        s["hours_used"] = float(need[held_mask].sum())
+
+    def _priority(self, persons: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Sort keys (last key sorts first, within an office) of the priority rule."""
+        pop, rule = self.model.population, self.rules.priority
+        due = pop.next_meeting_week[persons].astype(np.int64)
+        if rule == "overdue_first":
+            return (due,)
+        if rule == "newest_first":
+            return (due, -pop.spell_start[persons].astype(np.int64))
+        if rule == "tier3_first":
+            return (due, -pop.tier[persons].astype(np.int64))
+        return ()  # random
+
     # ------------------------------------------------------------------------------ effort
     def expected_applications(self, seekers: np.ndarray) -> np.ndarray:
         """Applications a week: the base rate by age, falling with spell length
-        (discouragement), lower while in a service (lock-in)."""
-        pop, lm = self.model.population, self.model.config.labour_market
+        (discouragement), raised for a while after each meeting, and raised to the job-search
+        requirement by those who comply. Whether a seeker complies is a lasting trait (a draw
+        below `obligation_compliance`); a reminder or sanction brings more into compliance for
+        a while (the threat effect, `sanction_compliance_gain`)."""
+        pop, lm, sm = self.model.population, self.model.config.labour_market, self.rules
         spell = np.minimum(pop.spell_weeks[seekers], 104) / 104.0
         rate = lm.applications * np.asarray(lm.effort_by_age)[pop.age_band[seekers]]
-        return rate * (1.0 - lm.effort_decline * spell)
+        rate = rate * (1.0 - lm.effort_decline * spell)
+        week = self.model.week
+        open_search = pop.status[seekers] == Status.REGISTERED
+        last = pop.last_meeting_week[seekers].astype(np.int64)
+        met = open_search & (last != NO_WEEK)
+        since = np.where(met, week - last, 0)
+        rate = rate * (1.0 + np.where(met, sm.meeting_effort_gain
+                                      * np.exp(-since / sm.meeting_effort_weeks), 0.0))
+        required = self._required(seekers)
+        bound = open_search & (pop.period_start_week[seekers] != NO_WEEK) & (required > 0)
+        if bound.any():
+            target = required / self._per_regime(seekers, "obligation_weeks")
+            lapse = pop.last_lapse_week[seekers].astype(np.int64)
+            warned = lapse != NO_WEEK
+            since = np.where(warned, week - lapse, 0)
+            share = sm.obligation_compliance + np.where(
+                warned, sm.sanction_compliance_gain * np.exp(-since / sm.sanction_memory_weeks),
+                0.0)
+            complies = rng.uniforms(self.model.seed, S_COMPLIANCE, 0, seekers) < share
+            rate = np.where(bound & complies & (rate < target), target, rate)
+        return rate
 
-    # ----------------------------------------------------------------------------- benefits
-    def pay_benefits(self, seekers: np.ndarray, week: int) -> None:
-        """One week of UI (by day band) or activity support, paid by the state."""
-        pop, b = self.model.population, self.model.config.benefits
-        ui = seekers[pop.benefit[seekers] == Benefit.UNEMPLOYMENT_INSURANCE]
-        days_left = b.ui_days - pop.benefit_days[ui]
-        exhausted = ui[days_left <= 0]
-        pop.benefit[exhausted] = Benefit.ACTIVITY_SUPPORT
-        ui = ui[days_left > 0]
-        days = np.minimum(b.benefit_days_per_week, b.ui_days - pop.benefit_days[ui])
-        daily_wage = pop.wage[ui] / WORKDAYS_PER_MONTH
-        starts = np.array([s[0] for s in b.ui_steps])
-        step = np.searchsorted(starts, pop.benefit_days[ui] + 1, side="right") - 1
-        rate = np.array([s[1] for s in b.ui_steps])[step]
-        cap = np.array([s[2] for s in b.ui_steps])[step]
-        ui_paid = np.minimum(rate * daily_wage, cap) * days
-        pop.benefit_days[ui] += days
+    def _required(self, persons: np.ndarray) -> np.ndarray:
+        """Applications required per obligation period, by regime and local market."""
+        weak = self.weak_market[self.model.population.market[persons]]
+        out = np.zeros(len(persons), dtype=np.int64)
+        for rules, mask in self._groups(persons):
+            out[mask] = rules.required(weak[mask])
+        return out
 
-        act = seekers[pop.benefit[seekers] == Benefit.ACTIVITY_SUPPORT]
-        act_daily = np.minimum(
-            b.activity_support_rate * pop.wage[act] / WORKDAYS_PER_MONTH, b.activity_support_cap
-        )
-        act_paid = act_daily * b.benefit_days_per_week
-        ledger = self.model.ledger
-        for category, persons, amounts in (
-            ("unemployment_insurance", ui, ui_paid),
-            ("activity_support", act, act_paid),
-        ):
-            per_muni = np.bincount(
-                pop.municipality[persons], weights=amounts, minlength=len(self.model.municipalities)
-            )
-            for m, amount in zip(self.model.municipalities, per_muni, strict=True):
-                ledger.pay(week, STATE, m.households, category, amount)
+    # ----------------------------------------------------------------- obligations, sanctions
+    def monitor(self, seekers: np.ndarray, sent: np.ndarray, hired: np.ndarray,
+                week: int) -> None:
+        """Count this week's applications; at the end of each obligation period check them
+        against the requirement, and sanction detected lapses on the ladder."""
+        pop, s = self.model.population, self.stats
+        pop.applications_period[seekers] += sent.astype(pop.applications_period.dtype)
+        start = pop.period_start_week[seekers].astype(np.int64)
+        length = self._per_regime(seekers, "obligation_weeks")
+        ends = (start != NO_WEEK) & (week - start + 1 >= length) & ~np.isin(seekers, hired)
+        ending = seekers[ends]
+        check = ending[pop.status[ending] == Status.REGISTERED]  # not while in a service
+        required = self._required(check)
+        lapse = (required > 0) & (pop.applications_period[check] < required)
+        met = pop.last_meeting_week[check] >= pop.period_start_week[check]
+        p = np.zeros(len(check))
+        for rules, mask in self._groups(check):
+            p[mask] = rules.detection(met[mask])
+        u = rng.uniforms(self.model.seed, S_DETECTION, week, check)
+        caught = check[lapse & (u < p)]
+        s["checks"] = float(np.sum(required > 0))
+        s["lapses"] = float(lapse.sum())
+        s["detected"] = float(len(caught))
+        self.sanction(caught, week)
+        pop.period_start_week[ending] = week + 1
+        pop.applications_period[ending] = 0
+        self._monitored = seekers
+        self._pending_after_monitor = int(pop.sanction_days[seekers].sum())
+
+    def sanction(self, persons: np.ndarray, week: int) -> None:
+        """Detected lapses climb the sanction ladder: benefit days lost (`sanction_days`)."""
+        pop, s = self.model.population, self.stats
+        last = pop.last_lapse_week[persons].astype(np.int64)
+        since = np.where(last != NO_WEEK, week - last, -1)
+        for rules, mask in self._groups(persons):
+            who = persons[mask]
+            step, days, pending = rules.sanction(pop.lapses[who], since[mask],
+                                                 pop.sanction_days[who])
+            pop.lapses[who] = np.minimum(step, np.iinfo(pop.lapses.dtype).max)
+            pop.sanction_days[who] = pending
+            pop.last_lapse_week[who] = week
+            for k in np.unique(np.minimum(step, len(rules.sanction_ladder_days))):
+                key = f"sanctions_step{k}"
+                s[key] = s.get(key, 0.0) + float(np.sum(
+                    np.minimum(step, len(rules.sanction_ladder_days)) == k))
+            s["days_imposed"] += float(days.sum())
+
+    def benefit_days_lost(self) -> int:
+        """Benefit days withheld this week: what the payments stage took off the sanction
+        days pending after `monitor` (those who left the register keep theirs unserved)."""
+        pop = self.model.population
+        return self._pending_after_monitor - int(pop.sanction_days[self._monitored].sum())
+
+    # ----------------------------------------------------------------------------- staff
+    def pay_staff(self, week: int) -> None:
+        """A week of caseworker time at its cost per hour, paid by the state or by the
+        municipalities of each office in proportion to their labour force."""
+        sm, model = self.rules, self.model
+        cost = self.caseworkers * sm.caseworker_hours_week * sm.staff_cost_per_hour
+        self.stats["staff_cost"] = float(cost.sum())
+        if not cost.any():
+            return
+        if sm.staff_payer == "state":
+            model.ledger.pay(week, STATE, STAFF, STAFF, float(cost.sum()))
+            return
+        office = self.office_of_municipality
+        share = self.municipal_labour_force / self.office_labour_force[office]
+        for m, amount in zip(model.municipalities, cost[office] * share, strict=True):
+            model.ledger.pay(week, m.payer, STAFF, STAFF, float(amount))

@@ -65,7 +65,7 @@ class ServiceEffect:
 class ServiceScheme:
     """One purchaser's service: its area, and the rules it buys under."""
 
-    purchaser: str = setting("state", choices=("state", "municipality"))
+    purchaser: str = setting("funding", choices=("funding", "state", "municipality"))
     municipalities: tuple[str, ...] = setting(())
     referral: ReferralRules = setting(ReferralRules())
     choice: ChoiceRules = setting(ChoiceRules())

@@ -1,0 +1,397 @@
+"""Paired comparison of a batch's arms: means and differences with 95 % confidence intervals.
+
+Reads a batch's `summary.parquet` (sim/batch.py) with pyarrow. For each sweep point and each
+numeric outcome it reports every arm's mean across replications with a t interval, and for each
+arm but the baseline the **paired** difference arm - baseline: replication r of the arm and of
+the baseline share a seed (common random numbers), so the difference is taken within each
+replication and the interval is a one-sample t interval of those differences (equivalently a
+paired t-test; scipy.stats.t). Pairing removes the noise the arms share, which is most of it,
+so intervals are much narrower than those of two independent means.
+
+Rates and shares are shown in per cent and their differences in percentage points; spending in
+millions of kronor (MSEK) a year.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+from scipy import stats
+
+from sim.batch import ID_COLUMNS, METADATA_KEY, SUMMARY_FILE
+from sim.scenario import ScenarioError, leaf_settings
+
+LEVEL = 0.95
+
+
+class ResultsError(ScenarioError):
+    """Results that cannot be compared (missing file, unknown arm): one line, exit code 2."""
+
+    def __init__(self, where: str, problem: str, option: str = ""):
+        super().__init__(where, option, problem)
+
+
+# ------------------------------------------------------------------------------- reading
+@dataclass
+class Summary:
+    """A batch summary: columns as NumPy arrays and which columns are arms, sweep, outcomes."""
+
+    folder: Path
+    columns: dict[str, np.ndarray]
+    arms: list[str]
+    sweep: list[str]
+    outcomes: list[str]
+
+    @property
+    def n(self) -> int:
+        return len(self.columns["arm"])
+
+    def points(self) -> list[tuple]:
+        """The distinct sweep points, in order of first appearance (() without a sweep)."""
+        keys = zip(*(self.columns[k].tolist() for k in self.sweep), strict=True)
+        return list(dict.fromkeys(keys)) if self.sweep else [()]
+
+    def values(self, outcome: str, arm: str, point: tuple) -> dict[int, float]:
+        """{replication: value} of one outcome for one arm at one sweep point."""
+        mask = self.columns["arm"] == arm
+        for key, value in zip(self.sweep, point, strict=True):
+            mask &= self.columns[key] == value
+        reps = self.columns["replication"][mask].tolist()
+        vals = self.columns[outcome][mask].tolist()
+        return {int(r): (math.nan if v is None else float(v)) for r, v in zip(reps, vals,
+                                                                              strict=True)}
+
+
+def load_summary(results: str | Path) -> Summary:
+    """A batch folder (or its summary.parquet) -> Summary."""
+    path = Path(results)
+    if path.is_dir():
+        path = path / SUMMARY_FILE
+    if not path.is_file():
+        raise ResultsError(str(results), f"no {SUMMARY_FILE} here; give a batch folder such "
+                           "as results/<scenario>/batch (made by `reformsim batch`)")
+    table = pq.read_table(path)
+    names = table.column_names
+    for key in ("arm", "replication"):
+        if key not in names:
+            raise ResultsError(str(path), f"not a batch summary: it has no {key!r} column")
+    meta = json.loads((table.schema.metadata or {}).get(METADATA_KEY, b"{}"))
+    if "sweep" in meta:
+        sweep = [k for k in meta["sweep"] if k in names]
+    else:  # written by someone else: columns named like a setting are sweep values
+        settings = {p for p, _, _ in leaf_settings()}
+        sweep = [k for k in names if k in settings]
+    numeric = [k for k in names if k not in ID_COLUMNS and k not in sweep
+               and (table.schema.field(k).type.id in _NUMERIC_TYPES)]
+    outcomes = [k for k in meta.get("outcomes", numeric) if k in numeric]
+    outcomes += [k for k in numeric if k not in outcomes]
+    columns = {}
+    for k in names:
+        col = table.column(k)
+        if k in outcomes:
+            columns[k] = np.array([math.nan if v is None else v for v in col.to_pylist()],
+                                  dtype=float)
+        else:
+            columns[k] = np.array(col.to_pylist(), dtype=object)
+    arm_order = list(dict.fromkeys(columns["arm"].tolist()))
+    arms = [a for a in meta.get("arms", []) if a in arm_order]
+    arms += [a for a in arm_order if a not in arms]
+    return Summary(path.parent, columns, arms, sweep, outcomes)
+
+
+def _numeric_type_ids():
+    import pyarrow as pa
+
+    types = (pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(),
+             pa.uint32(), pa.uint64(), pa.float16(), pa.float32(), pa.float64(), pa.bool_())
+    return {t.id for t in types}
+
+
+_NUMERIC_TYPES = _numeric_type_ids()
+
+
+# ---------------------------------------------------------------------------- statistics
+def mean_ci(values, level: float = LEVEL) -> tuple[int, float, float, float]:
+    """(n, mean, low, high): a t interval for the mean of the finite values."""
+    x = np.asarray([v for v in values if np.isfinite(v)], dtype=float)
+    n = len(x)
+    if n == 0:
+        return 0, math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if n == 1:
+        return 1, mean, math.nan, math.nan
+    se = float(x.std(ddof=1)) / math.sqrt(n)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    return n, mean, mean - half, mean + half
+
+
+def paired_ci(diffs, level: float = LEVEL) -> tuple[int, float, float, float, float]:
+    """(n, mean difference, low, high, two-sided p-value of 'no difference')."""
+    n, mean, low, high = mean_ci(diffs, level)
+    if n < 2:
+        return n, mean, low, high, math.nan
+    x = np.asarray([v for v in diffs if np.isfinite(v)], dtype=float)
+    se = float(x.std(ddof=1)) / math.sqrt(n)
+    if se == 0.0:  # every replication differs by exactly the same amount (e.g. 0)
+        return n, mean, mean, mean, (1.0 if mean == 0.0 else 0.0)
+    p = float(2 * stats.t.sf(abs(mean / se), n - 1))
+    return n, mean, low, high, p
+
+
+def compare(summary: Summary, baseline: str | None = None, level: float = LEVEL) -> list[dict]:
+    """One row per sweep point x outcome x arm: mean with interval; for arms other than the
+    baseline also the paired difference to it with interval, relative difference and p."""
+    if baseline is None:
+        baseline = summary.arms[0]
+    elif baseline not in summary.arms:
+        raise ResultsError(str(summary.folder), f"unknown arm {baseline!r}; allowed: "
+                           f"{', '.join(summary.arms)}", "--baseline")
+    rows = []
+    for point in summary.points():
+        for outcome in summary.outcomes:
+            base = summary.values(outcome, baseline, point)
+            for arm in summary.arms:
+                vals = summary.values(outcome, arm, point)
+                if not vals:
+                    continue
+                n, mean, low, high = mean_ci(vals.values(), level)
+                row = {**dict(zip(summary.sweep, point, strict=True)), "outcome": outcome,
+                       "label": label(outcome), "arm": arm, "n": n, "mean": mean,
+                       "ci_low": low, "ci_high": high, "baseline": baseline}
+                if arm != baseline:
+                    pairs = sorted(set(vals) & set(base))
+                    diffs = [vals[r] - base[r] for r in pairs]
+                    n_pairs, diff, d_low, d_high, p = paired_ci(diffs, level)
+                    base_mean = mean_ci([base[r] for r in pairs], level)[1]
+                    rel = diff / base_mean if base_mean else math.nan
+                    row.update({"n_pairs": n_pairs, "diff": diff, "diff_ci_low": d_low,
+                                "diff_ci_high": d_high, "diff_relative": rel, "p_value": p})
+                rows.append(row)
+    return rows
+
+
+# -------------------------------------------------------------------------- presentation
+LABELS = {
+    "weeks": "Reported weeks",
+    "persons": "Persons simulated",
+    "unemployment_rate": "Unemployment rate (registered)",
+    "long_term_share": "Long-term share (>= 52 weeks)",
+    "registered": "Registered unemployed (average)",
+    "job_finding_rate": "Weekly job-finding rate",
+    "monthly_hazard_short": "Monthly job-finding, spells < 26 weeks",
+    "monthly_hazard_medium": "Monthly job-finding, spells 26-51 weeks",
+    "monthly_hazard_long": "Monthly job-finding, spells >= 52 weeks",
+    "job_finding_tier1": "Weekly job-finding, tier 1 (near work)",
+    "job_finding_tier2": "Weekly job-finding, tier 2",
+    "job_finding_tier3": "Weekly job-finding, tier 3 (far from work)",
+    "share_tier1": "Share of seekers in tier 1",
+    "share_tier2": "Share of seekers in tier 2",
+    "share_tier3": "Share of seekers in tier 3",
+    "hires_per_year": "Hires a year",
+    "applications_per_seeker_month": "Applications per seeker a month",
+    "vacancies_open": "Open vacancies (average)",
+    "vacancy_fill_share": "Share of vacancies filled",
+}
+SERVICE_LABELS = {
+    "participants": "participants (average)",
+    "share_served": "share of seekers in the service",
+    "hours_per_week": "service hours a week per participant",
+    "parking_index": "parking index (hours tier 3 / tier 1; < 1: the far parked)",
+    "creaming_index": "creaming index (tier 3 accepted vs referred; < 1: creamed)",
+    "refused_share": "referred but refused",
+    "queued_per_week": "queued for a place (average)",
+    "work_within_26w": "in work within 6 months",
+    "work_within_52w": "in work within 12 months",
+    "sustained_work_within_52w": "in sustained work within 12 months",
+    "providers_active": "providers active (average)",
+    "providers_entered": "providers entered",
+    "providers_exited": "providers exited",
+    "providers_excluded": "providers excluded",
+    "providers_tenders": "tenders held",
+    "hhi": "market concentration (HHI, 0-10,000)",
+    "provider_revenue_per_year": "provider revenue a year",
+    "provider_margin": "provider margin",
+}
+_RATE = re.compile(r"(rate|share|hazard|job_finding|work_within|margin)")
+_TIER = re.compile(r"^(.*)_tier(\d)$")
+
+
+def label(outcome: str) -> str:
+    """A name for a policy reader: `spend_per_year.social_assistance` -> 'Spending a year:
+    social assistance'; `services.nacka.work_within_52w_tier3` -> 'Nacka service: in work
+    within 12 months, tier 3'."""
+    if outcome in LABELS:
+        return LABELS[outcome]
+    if outcome.startswith("spend_per_year."):
+        return "Spending a year: " + outcome.split(".", 1)[1].replace("_", " ")
+    parts = outcome.split(".")
+    if len(parts) == 3 and parts[0] == "services":
+        field, tier = parts[2], ""
+        if m := _TIER.match(field):
+            field, tier = m.group(1), f", tier {m.group(2)}"
+        text = SERVICE_LABELS.get(field, field.replace("_", " "))
+        return f"{parts[1].replace('_', ' ').capitalize()} service: {text}{tier}"
+    if outcome.startswith("providers_"):
+        return "Providers: " + outcome[len("providers_"):].replace("_", " ").replace(".", ": ")
+    text = outcome.replace(".", ": ").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def kind(outcome: str) -> str:
+    """'money' (kronor), 'rate' (a share or rate, 0..1) or 'number'."""
+    leaf = outcome.rsplit(".", 1)[-1]
+    if outcome.startswith("spend") or any(w in leaf for w in ("cost", "payment", "revenue")):
+        return "money"
+    if _RATE.search(leaf) and not leaf.endswith(("_per_year", "_month")):
+        return "rate"
+    return "number"
+
+
+def fmt(outcome: str, value: float, difference: bool = False, scale: float | None = None) -> str:
+    """A value (or a difference, signed) in the outcome's unit, without the unit; `scale` (the
+    largest magnitude shown beside it) picks the decimals, so a cell's numbers line up."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    sign = "+" if difference else ""
+    k = kind(outcome)
+    if k == "rate":
+        return f"{value * 100:{sign},.2f}"
+    if k == "money":
+        return f"{value / 1e6:{sign},.1f}"
+    if abs(value if scale is None else scale) >= 100:
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign}.2f}"
+
+
+def unit(outcome: str, difference: bool = False) -> str:
+    return {"rate": "pp" if difference else "%", "money": "MSEK"}.get(kind(outcome), "")
+
+
+def cell(outcome: str, value, low, high, difference: bool = False) -> str:
+    """'7.57 [7.41, 7.73] %'; without an interval when there is one replication."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    scale = max(abs(v) for v in (value, low, high) if v is not None and math.isfinite(v))
+    text = fmt(outcome, value, difference, scale)
+    if low is not None and math.isfinite(low):
+        text += (f" [{fmt(outcome, low, difference, scale)}, "
+                 f"{fmt(outcome, high, difference, scale)}]")
+    return f"{text} {unit(outcome, difference)}".rstrip()
+
+
+def p_text(p) -> str:
+    if p is None or not math.isfinite(p):
+        return "-"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def varying(rows: list[dict], summary: Summary) -> list[str]:
+    """Outcomes that differ between runs (constants such as `weeks` say nothing)."""
+    out = []
+    for outcome in summary.outcomes:
+        x = summary.columns[outcome]
+        x = x[np.isfinite(x)]
+        if len(x) and np.ptp(x) > 0:
+            out.append(outcome)
+    return out
+
+
+def tables(rows: list[dict], summary: Summary) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, body) for each comparison (arm vs baseline, per sweep point)."""
+    shown = varying(rows, summary)
+    reps = len(set(summary.columns["replication"].tolist()))
+    pct = f"{LEVEL:.0%}"
+    out = []
+    for point in summary.points():
+        at = {k: v for k, v in zip(summary.sweep, point, strict=True)}
+        where = (" at " + ", ".join(f"{k} = {v}" for k, v in at.items())) if at else ""
+        here = [r for r in rows if all(r.get(k) == v for k, v in at.items())]
+        by = {(r["outcome"], r["arm"]): r for r in here}
+        if len(summary.arms) == 1:
+            arm = summary.arms[0]
+            body = [[label(o), cell(o, r["mean"], r["ci_low"], r["ci_high"])]
+                    for o in shown if (r := by.get((o, arm)))]
+            out.append((f"Arm {arm}{where}: means with {pct} confidence intervals across "
+                        f"{reps} replications", ["Outcome", arm], body))
+            continue
+        baseline = here[0]["baseline"] if here else summary.arms[0]
+        for arm in summary.arms:
+            if arm == baseline:
+                continue
+            body = []
+            for o in shown:
+                b, r = by.get((o, baseline)), by.get((o, arm))
+                if b is None or r is None:
+                    continue
+                body.append([label(o), cell(o, b["mean"], b["ci_low"], b["ci_high"]),
+                             cell(o, r["mean"], r["ci_low"], r["ci_high"]),
+                             cell(o, r["diff"], r["diff_ci_low"], r["diff_ci_high"], True),
+                             p_text(r["p_value"])])
+            title = (f"{arm} vs {baseline}{where}: means and paired difference with {pct} "
+                     f"confidence intervals ({reps} replications)")
+            out.append((title, ["Outcome", baseline, arm, f"Difference ({arm} - {baseline})",
+                                "p"], body))
+    return out
+
+
+def format_table(rows: list[dict], summary: Summary) -> str:
+    """The comparison as aligned plain-text tables."""
+    chunks = []
+    for title, header, body in tables(rows, summary):
+        widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
+        lines = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        for line in body:
+            first, *rest = line
+            lines.append("  ".join([first.ljust(widths[0])]
+                                   + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]))
+        chunks.append("\n".join(lines))
+    hidden = len(summary.outcomes) - len(varying(rows, summary))
+    if len(summary.arms) > 1:
+        note = ("Rates in per cent, differences in percentage points (pp); spending in MSEK a "
+                "year. Differences are paired: same replication, same random numbers.")
+    else:
+        note = "Rates in per cent; spending in MSEK a year."
+    if hidden:
+        note += f" {hidden} outcome(s) equal in every run are not shown (they are in the CSV)."
+    return "\n\n".join([*chunks, note])
+
+
+def markdown_tables(rows: list[dict], summary: Summary) -> str:
+    chunks = []
+    for title, header, body in tables(rows, summary):
+        lines = [f"**{title}**", "", "| " + " | ".join(header) + " |",
+                 "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+        lines += ["| " + " | ".join(line) + " |" for line in body]
+        chunks.append("\n".join(lines))
+    return "\n\n".join(chunks)
+
+
+CSV_COLUMNS = ("outcome", "label", "arm", "n", "mean", "ci_low", "ci_high", "baseline",
+               "n_pairs", "diff", "diff_ci_low", "diff_ci_high", "diff_relative", "p_value")
+
+
+def write_csv(rows: list[dict], path: str | Path, summary: Summary) -> Path:
+    """The comparison in long form: one line per sweep point x outcome x arm (raw units)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = [*summary.sweep, *CSV_COLUMNS]
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_csv_value(row.get(c)) for c in columns])
+    return path
+
+
+def _csv_value(value):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    return repr(value) if isinstance(value, float) else value

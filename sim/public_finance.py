@@ -1,0 +1,134 @@
+"""Stage 8's public money: benefits, social assistance, co-financing and transfers -> ledger.
+
+Benefits follow the country's rules (sim/rules/benefits.py); who finally bears them follows the
+funding rules (sim/rules/funding.py): the state pays benefits to households, a municipality
+pays social assistance and, under Finnish-style co-financing, reimburses the state its share of
+each co-financed benefit day by band of accumulated benefit days. Under a takeover or a transfer
+model the state pays each municipality its share of the allocation. Changing who pays moves
+money between payers and changes no one's employment, unless a behaviour responds to it
+(sim/agents/municipality.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.population import Benefit, Status
+
+STATE = "state"
+
+
+class PublicFinance:
+    def __init__(self, model):
+        self.model = model
+        self.rules = model.config.benefits
+        self.funding = model.config.funding
+        self.labour_force = np.array([m.labour_force for m in model.world.municipalities])
+        names = [m.name for m in model.world.municipalities]
+        wanted = self.funding.municipalities or names
+        self.covered = np.isin(names, wanted)  # municipalities the funding rule applies to
+
+    # ------------------------------------------------------------------ entitlement
+    def entitle(self, persons: np.ndarray, tenure: np.ndarray) -> None:
+        """The benefit a new spell starts on: income-related insurance for fund members who
+        meet the work condition, basic insurance for others who meet it, else the follow-on
+        benefit (Finland's labour market subsidy) or social assistance (Sweden)."""
+        pop, b = self.model.population, self.rules
+        worked = tenure >= b.work_weeks
+        member = pop.ui_member[persons]
+        fallback = Benefit.ACTIVITY_SUPPORT if b.system == "fi" else Benefit.SOCIAL_ASSISTANCE
+        pop.benefit[persons] = np.select(
+            [worked & member, worked & (b.basic_days > 0)],
+            [Benefit.UNEMPLOYMENT_INSURANCE, Benefit.BASIC_INSURANCE],
+            fallback,
+        )
+        fresh = persons[worked]
+        pop.benefit_days[fresh] = 0
+        pop.cofinancing_days[fresh] = 0
+
+    # ------------------------------------------------------------------ weekly payments
+    def pay(self, week: int) -> None:
+        model, pop, b = self.model, self.model.population, self.rules
+        seekers = model.registered
+        n_muni = len(model.municipalities)
+        cat_insurance, cat_basic, cat_follow = b.categories
+        kind = pop.benefit[seekers]
+        self._exhaust(seekers, kind)
+        kind = pop.benefit[seekers]
+        days = np.full(len(seekers), b.days_per_week, dtype=np.int64)
+        if hasattr(pop, "sanction_days"):  # days without benefit after a sanction
+            lost = np.minimum(days, pop.sanction_days[seekers])
+            pop.sanction_days[seekers] -= lost.astype(pop.sanction_days.dtype)
+            days -= lost
+        amount = np.zeros(len(seekers))
+        cofinanced = np.zeros(len(seekers))
+        wage = pop.wage[seekers]
+
+        ins = kind == Benefit.UNEMPLOYMENT_INSURANCE
+        d = np.minimum(days[ins], np.maximum(0, b.insurance_days - pop.benefit_days[seekers[ins]]))
+        amount[ins] = b.insurance_for_days(wage[ins], pop.benefit_days[seekers[ins]] + 1, d)
+        cofinanced[ins] = b.cofinanced_insurance_daily
+        days[ins] = d
+        basic = kind == Benefit.BASIC_INSURANCE
+        d = np.minimum(days[basic], np.maximum(0, b.basic_days - pop.benefit_days[seekers[basic]]))
+        amount[basic] = b.basic_daily * d
+        cofinanced[basic] = b.basic_daily
+        days[basic] = d
+        follow = kind == Benefit.ACTIVITY_SUPPORT
+        amount[follow] = b.follow_on_daily(wage[follow]) * days[follow]
+        cofinanced[follow] = b.follow_on_daily(wage[follow])  # co-financed amount a day
+        pop.benefit_days[seekers[ins | basic]] += days[ins | basic].astype(np.int32)
+
+        muni = pop.municipality[seekers]
+        for category, mask in ((cat_insurance, ins), (cat_basic, basic), (cat_follow, follow)):
+            per = np.bincount(muni[mask], weights=amount[mask], minlength=n_muni)
+            for m, value in zip(model.municipalities, per, strict=True):
+                model.ledger.pay(week, STATE, m.households, category, value)
+
+        on_assistance = kind == Benefit.SOCIAL_ASSISTANCE
+        counts = np.bincount(muni[on_assistance], minlength=n_muni)
+        for m, n in zip(model.municipalities, counts, strict=True):
+            m.pay_social_assistance(int(n), b.social_assistance_week(), week)
+
+        self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni)
+        self._transfer(week, muni, n_muni)
+
+    def _exhaust(self, seekers: np.ndarray, kind: np.ndarray) -> None:
+        """Insurance and basic days run out: the follow-on benefit takes over."""
+        pop, b = self.model.population, self.rules
+        used = pop.benefit_days[seekers]
+        out = ((kind == Benefit.UNEMPLOYMENT_INSURANCE) & (used >= b.insurance_days)) | (
+            (kind == Benefit.BASIC_INSURANCE) & (used >= b.basic_days))
+        pop.benefit[seekers[out]] = Benefit.ACTIVITY_SUPPORT
+
+    def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> None:
+        """Municipalities reimburse the state their share of co-financed benefit days."""
+        f, pop = self.funding, self.model.population
+        names = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
+                 "follow_on": Benefit.ACTIVITY_SUPPORT}
+        counted = np.isin(kind, [names[k] for k in f.cofinanced]) & self.covered[muni]
+        if not f.count_service_days:
+            counted &= pop.status[seekers] != Status.IN_SERVICE
+        if not counted.any():
+            return
+        who = seekers[counted]
+        shares = f.share_of_days(pop.cofinancing_days[who] + 1, days[counted])
+        pop.cofinancing_days[who] += days[counted].astype(np.int32)
+        owed = np.bincount(muni[counted], weights=shares * cofinanced[counted], minlength=n_muni)
+        for m, value in zip(self.model.municipalities, owed, strict=True):
+            self.model.ledger.pay(week, m.payer, STATE, "municipal_cofinancing", value)
+
+    def _transfer(self, week, muni, n_muni) -> None:
+        """The state's transfer to each municipality: a share of its allocation."""
+        if not self.funding.transfer_share:
+            return
+        registered = np.bincount(muni, minlength=n_muni)
+        transfer = self.funding.weekly_transfer(registered, self.labour_force) * self.covered
+        for m, value in zip(self.model.municipalities, transfer, strict=True):
+            self.model.ledger.pay(week, STATE, m.payer, "state_transfer", value)
+            m.budget += value
+
+    def services_payer(self, purchaser: str) -> str:
+        """Who pays for a scheme's services: its own purchaser, or as the funding rule says."""
+        return self.funding.services_payer if purchaser == "funding" else purchaser
+

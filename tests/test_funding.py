@@ -1,0 +1,215 @@
+"""Funding rules and the fiscal ledger (issue 4): who pays, exactly, and what changes when the
+payer changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.cli import main
+from sim.model import ReformModel
+from sim.population import Benefit, Status
+from sim.rules.benefits import BenefitRules
+from sim.rules.funding import FundingRules
+from sim.scenario import load, override_config
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+def small(tmp_path: Path, scenario: str, extra: str = "", weeks: int = 30) -> Path:
+    """A small copy of a shipped scenario: the same rules on a few thousand persons."""
+    base = load(SCENARIOS / f"{scenario}.toml").base
+    munis = ",\n".join(
+        f'  {{ name = "{m.name}", labour_force = {max(1500, m.labour_force // 10)}, '
+        f'market = "{m.market}", pilot = {str(m.pilot).lower()}, capability = {m.capability} }}'
+        for m in base.world.municipalities)
+    path = tmp_path / f"small_{scenario}.toml"
+    path.write_text(f"""extends = "{(SCENARIOS / f'{scenario}.toml').as_posix()}"
+name = "small_{scenario}"
+[run]
+weeks = {weeks}
+burn_in_weeks = 20
+[world]
+municipalities = [
+{munis}
+]
+{extra}""")
+    return path
+
+
+# ----------------------------------------------------------------------- hand-computed rules
+def test_swedish_insurance_pays_80_then_70_percent_under_the_daily_caps():
+    se = BenefitRules(system="se")
+    wage = np.array([33_000.0, 20_000.0])  # a month; 21.75 working days
+    assert se.insurance_daily(wage, np.array([1, 1])) == pytest.approx(
+        [1200.0, 0.80 * 20_000 / 21.75])
+    assert se.insurance_daily(wage, np.array([150, 150])) == pytest.approx(
+        [1000.0, 0.80 * 20_000 / 21.75])
+    assert se.insurance_daily(wage, np.array([250, 250])) == pytest.approx(
+        [1000.0, 0.70 * 20_000 / 21.75])
+
+
+def test_a_week_crossing_a_step_is_paid_day_by_day():
+    se = BenefitRules(system="se")
+    # days 99..103: two days under the 1,200 cap, three under the 1,000 cap
+    paid = se.insurance_for_days(np.array([40_000.0]), np.array([99]), np.array([5]))
+    assert paid[0] == pytest.approx(2 * 1200.0 + 3 * 1000.0)
+
+
+def test_finnish_earnings_related_allowance_steps_down_from_day_41_and_171():
+    fi = BenefitRules(system="fi")
+    daily_wage = 3000.0 / 21.75
+    full = 37.21 + 0.45 * (daily_wage - 37.21)
+    got = fi.insurance_daily(np.full(3, 3000.0), np.array([1, 41, 171]))
+    assert got == pytest.approx([full, 0.80 * full, 0.75 * full])
+    assert fi.follow_on_daily(np.array([3000.0, 0.0])) == pytest.approx([37.21, 37.21])
+
+
+@pytest.mark.parametrize(("model", "day", "share"), [
+    ("fi_2025", 100, 0.0), ("fi_2025", 101, 0.10), ("fi_2025", 250, 0.20),
+    ("fi_2025", 400, 0.30), ("fi_pre2025", 300, 0.0), ("fi_pre2025", 301, 0.50),
+    ("fi_pre2025", 1000, 0.50), ("fi_pre2025", 1001, 0.70), ("state", 900, 0.0),
+])
+def test_cofinancing_bands_give_the_municipal_share_by_benefit_day(model, day, share):
+    assert FundingRules(model=model).municipal_share(np.array([day]))[0] == pytest.approx(share)
+
+
+def test_a_week_crossing_a_cofinancing_band_is_shared_day_by_day():
+    f = FundingRules(model="fi_2025")
+    # days 99..103: 99 and 100 free, 101..103 at 10 %
+    assert f.share_of_days(np.array([99]), np.array([5]))[0] == pytest.approx(0.30)
+
+
+def test_the_municipality_reimburses_its_exact_share_of_a_seekers_subsidy(tmp_path):
+    model = ReformModel(small(tmp_path, "finland_te24"), arm="fi_2025")
+    model.step()
+    pop = model.population
+    seeker = int(model.registered[pop.status[model.registered] == Status.REGISTERED][0])
+    keep = np.array([seeker])
+    model.registered = keep  # one seeker left in the world's register, hand-checked
+    pop.benefit[seeker] = Benefit.ACTIVITY_SUPPORT  # Finland's labour market subsidy
+    pop.cofinancing_days[seeker] = 98  # this week: days 99..103
+    week = model.week
+    model.finance.pay(week)
+    rows = [r for r in model.ledger.rows(week) if r[3] == "municipal_cofinancing"]
+    owed = sum(r[4] for r in rows)
+    assert owed == pytest.approx(3 * 0.10 * 37.21, abs=0.005)
+    muni = model.municipalities[pop.municipality[seeker]]
+    assert {(r[1], r[2]) for r in rows if r[4]} == {(muni.payer, "state")}
+
+
+# ----------------------------------------------------------------------- the ledger
+@settings(max_examples=6, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(model=st.sampled_from(["state", "municipal_takeover", "fi_2025", "fi_pre2025"]),
+       system=st.sampled_from(["se", "fi"]), seed=st.integers(0, 10_000),
+       separation=st.floats(0.0005, 0.004))
+def test_the_ledger_reconciles_every_week_on_random_worlds(tmp_path, model, system, seed,
+                                                           separation):
+    config = load(small(tmp_path, "nacka_takeover", weeks=12)).base
+    config = override_config(config, {"funding.model": model, "benefits.system": system,
+                                      "labour_market.separation_rate": separation})
+    m = ReformModel(config, seed=seed)
+    for _ in range(config.run.burn_in_weeks + config.run.weeks):
+        week = m.week
+        m.step()
+        m.ledger.reconcile(week)
+        assert sum(m.ledger.balances(week).values()) == pytest.approx(0.0, abs=1e-6)
+    m.ledger.reconcile()
+
+
+def test_the_takeover_transfer_is_the_configured_share_of_the_allocation(tmp_path):
+    model = ReformModel(small(tmp_path, "nacka_takeover"), arm="municipal_takeover")
+    f = model.config.funding
+    nacka = model.municipalities[0]
+    assert f.transfer_share == 0.90 and f.municipalities == ("Nacka",)
+    for _ in range(25):
+        week = model.week
+        model.step()
+        registered = int(np.sum(model.population.municipality[model.registered] == 0))
+        expected = 0.90 * 18_600 * registered / 52
+        got = {(r[1], r[2]): r[4] for r in model.ledger.rows(week) if r[3] == "state_transfer"}
+        assert got == {("state", nacka.payer): pytest.approx(expected, abs=0.005)}
+
+
+# ----------------------------------------------------------------------- behaviour
+def _employment(model) -> dict:
+    table = model.metrics.table()
+    return {k: table[k].to_pylist() for k in ("registered", "employed", "hires", "in_service",
+                                              "long_term_share")}
+
+
+def test_who_pays_changes_no_employment_outcome_when_no_behaviour_responds(tmp_path):
+    config = load(small(tmp_path, "nacka_takeover")).arms["municipal_takeover"]
+    config = override_config(config, {"municipal.respond": False})
+    state = override_config(config, {"funding.model": "state"})
+    runs = {}
+    for name, c in (("takeover", config), ("state", state)):
+        m = ReformModel(c, seed=5)
+        m.run()
+        runs[name] = m
+    assert _employment(runs["takeover"]) == _employment(runs["state"])
+    spend_t = runs["takeover"].ledger.spend()
+    spend_s = runs["state"].ledger.spend()
+    assert ("state", "state_transfer") in spend_t and ("state", "state_transfer") not in spend_s
+    assert ("municipality:Nacka", "provider_base_fee") in spend_t
+    assert ("state", "provider_base_fee") in spend_s
+
+
+def test_a_budget_bound_municipality_serves_fewer_when_the_transfer_runs_short(tmp_path):
+    config = load(small(tmp_path, "nacka_takeover")).arms["municipal_takeover"]
+    rich = override_config(config, {"municipal.budget_rule": "places"})
+    poor = override_config(config, {"funding.transfer_share": 0.2})
+    served = {}
+    for name, c in (("rich", rich), ("poor", poor)):
+        m = ReformModel(c, seed=3)
+        m.run()
+        served[name] = m.metrics.summary()["services"]["nacka"]["participants"]
+    assert served["poor"] < 0.8 * served["rich"]
+
+
+def test_pilot_municipalities_start_ahead_and_others_catch_up_with_experience(tmp_path):
+    model = ReformModel(small(tmp_path, "finland_te24"), arm="fi_2025")
+    pilot, other = model.municipalities[0], model.municipalities[1]
+    assert pilot.spec.pilot and not other.spec.pilot
+    start = other.capability
+    assert pilot.capability > start
+    model.run()
+    assert other.capability > start
+    assert other.experience_weeks > 0
+
+
+def test_targeting_favours_seekers_nearing_a_cofinancing_band(tmp_path):
+    path = small(tmp_path, "finland_te24", weeks=40)
+    on = ReformModel(path, arm="fi_2025")
+    off = ReformModel(path, arm="fi_2025", **{"municipal.targeting": "none"})
+    near = {}
+    for name, m in (("on", on), ("off", off)):
+        m.run()
+        qm = m.markets[0]
+        parts = qm.participants_of()
+        days = m.population.cofinancing_days[parts]
+        f = m.config.funding
+        near[name] = np.mean(f.next_band_day(days) - days <= 100)
+    assert near["on"] > near["off"]
+
+
+@pytest.mark.parametrize(("scenario", "arm"), [
+    ("nacka_takeover", "state"), ("nacka_takeover", "municipal_takeover"),
+    ("finland_te24", "fi_pre2025"), ("finland_te24", "fi_2025"),
+])
+def test_funding_scenarios_run_from_the_cli_and_print_costs_by_payer(tmp_path, capsys,
+                                                                     scenario, arm):
+    code = main(["run", str(small(tmp_path, scenario, weeks=6)), "--arm", arm,
+                 "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Spending a year by payer and category" in out
+    assert "Net fiscal position" in out
+    assert "cost per job" in out
+    assert "unemployment rate" in out
