@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.settings import setting
+from sim.settings import Preset, setting
 
 PRESETS: dict[str, dict] = {
     "se": dict(
@@ -66,7 +66,7 @@ CATEGORY = {  # ledger categories by benefit kind and country
 
 
 @dataclass(frozen=True)
-class BenefitRules:
+class BenefitRules(Preset):
     """Settings left out (None) are taken from the `system` preset (`se` or `fi`)."""
 
     PRESET_FIELD: typing.ClassVar[str] = "system"
@@ -90,11 +90,6 @@ class BenefitRules:
     work_weeks: int = setting(26, lo=0, hi=520)
     days_per_week: int = setting(5, lo=0, hi=7)
     workdays_per_month: float = setting(21.75, lo=1.0, hi=31.0)
-
-    def __post_init__(self):
-        for key, value in PRESETS[self.system].items():
-            if getattr(self, key) is None:
-                object.__setattr__(self, key, value)
 
     def check(self):
         steps = self.insurance_steps

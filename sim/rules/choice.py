@@ -21,11 +21,10 @@ code branches on a regime's name.
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from dataclasses import dataclass
 
-from sim.settings import setting
+from sim.settings import Preset, setting
 
 PRESETS: dict[str, dict] = {
     "public": dict(
@@ -56,7 +55,7 @@ PRESETS: dict[str, dict] = {
 
 
 @dataclass(frozen=True)
-class ChoiceRules:
+class ChoiceRules(Preset):
     """Settings left out (None) are taken from the `regime` preset."""
 
     PRESET_FIELD: typing.ClassVar[str] = "regime"
@@ -82,11 +81,6 @@ class ChoiceRules:
     min_rated_participants: int = setting(8, lo=0, hi=10_000)
     exclusion_max_ratio: float = setting(0.8, lo=0.0, hi=100.0)
 
-    def __post_init__(self):
-        for key, value in PRESETS[self.regime].items():
-            if getattr(self, key) is None:
-                object.__setattr__(self, key, value)
-
     def check(self):
         if self.entry == "tender" and (self.tender_weeks < 1 or self.tender_winners < 1):
             yield "tender_weeks", "a tender regime needs tender_weeks >= 1 and tender_winners >= 1"
@@ -94,9 +88,3 @@ class ChoiceRules:
             yield "default", "'in_house' default needs in_house = true"
         if self.entry == "none" and not self.in_house:
             yield "entry", "with entry = 'none' there must be an in-house service (in_house = true)"
-
-    def overrides(self) -> dict:
-        """Settings that differ from the preset: what makes this a hybrid."""
-        preset = PRESETS[self.regime]
-        return {k: v for k, v in dataclasses.asdict(self).items()
-                if k in preset and v != preset[k]}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.settings import setting
+from sim.settings import Preset, setting
 
 PRESETS: dict[str, dict] = {
     "state": dict(services_payer="state", transfer_share=0.0, cofinancing_bands=(),
@@ -42,7 +42,7 @@ PRESETS: dict[str, dict] = {
 
 
 @dataclass(frozen=True)
-class FundingRules:
+class FundingRules(Preset):
     """Settings left out (None) are taken from the `model` preset."""
 
     PRESET_FIELD: typing.ClassVar[str] = "model"
@@ -58,11 +58,6 @@ class FundingRules:
     municipalities: tuple[str, ...] = setting(())
     allocation_per_registered_year: float = setting(18_600.0, lo=0.0, hi=1e8)
     allocation_per_labour_force_year: float = setting(0.0, lo=0.0, hi=1e8)
-
-    def __post_init__(self):
-        for key, value in PRESETS[self.model].items():
-            if getattr(self, key) is None:
-                object.__setattr__(self, key, value)
 
     def check(self):
         days = [b[0] for b in self.cofinancing_bands]

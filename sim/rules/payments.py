@@ -16,11 +16,10 @@ job, both by tier, as presets with overridable settings (DOMAIN.md 1.1, 1.5, 3).
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from dataclasses import dataclass
 
-from sim.settings import setting
+from sim.settings import Preset, setting
 
 DESIGNS: dict[str, dict] = {
     "krom": dict(base_fee_month=(1500.0, 2000.0, 2500.0),
@@ -37,7 +36,7 @@ DESIGNS: dict[str, dict] = {
 
 
 @dataclass(frozen=True)
-class PaymentRules:
+class PaymentRules(Preset):
     """Settings left out (None) are taken from the `design` preset."""
 
     PRESET_FIELD: typing.ClassVar[str] = "design"
@@ -49,11 +48,6 @@ class PaymentRules:
     start_weeks: int | None = setting(None, lo=0, hi=52)
     qualifying_weeks: int = setting(26, lo=1, hi=104)
     result_window_weeks: int = setting(13, lo=0, hi=104)
-
-    def __post_init__(self):
-        for key, value in DESIGNS[self.design].items():
-            if getattr(self, key) is None:
-                object.__setattr__(self, key, value)
 
     def check(self):
         for key in ("base_fee_month", "result_payment"):
@@ -70,8 +64,3 @@ class PaymentRules:
         import numpy as np
 
         return np.asarray(self.result_payment)[np.asarray(tier) - 1]
-
-    def overrides(self) -> dict:
-        preset = DESIGNS[self.design]
-        return {k: v for k, v in dataclasses.asdict(self).items()
-                if k in preset and v != preset[k]}
