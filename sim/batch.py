@@ -291,6 +291,11 @@ class BatchOutcome:
     seconds: float = 0.0
 
     @property
+    def runs(self) -> int:
+        """Distinct runs (arms with the same configuration share theirs)."""
+        return len(_unique(self.specs))
+
+    @property
     def failures(self) -> list[RunSpec]:
         failed = {i for i, rec in self.statuses.items() if rec["status"] == "failed"}
         return [s for s in _unique(self.specs) if s.run_id in failed]
@@ -359,8 +364,8 @@ def run_batch(
         _remove_stale_temporaries(runs_dir)
         if progress:
             where = scheduler or f"{workers} worker{'s' * (workers > 1)}"
-            print(f"batch {scenario.name}/{name}: {len(specs)} runs, "
-                  f"{len(specs) - len(todo)} finished earlier, {len(todo)} to run "
+            print(f"batch {scenario.name}/{name}: {outcome.runs} runs, "
+                  f"{outcome.runs - len(todo)} finished earlier, {len(todo)} to run "
                   f"({engine} engine, {where})", flush=True)
         if other_code and progress:  # the run id covers config and seed, not the code
             print(f"warning: {len(other_code)} finished run(s) were made by another version "
@@ -409,7 +414,10 @@ def _collect(records: Iterator[dict], outcome: BatchOutcome, total: int, failed_
 
 def _unique(specs: list[RunSpec]) -> list[RunSpec]:
     """One spec per run id: arms whose configurations coincide share their runs."""
-    return list({s.run_id: s for s in reversed(specs)}.values())[::-1]
+    first: dict[str, RunSpec] = {}
+    for spec in specs:
+        first.setdefault(spec.run_id, spec)
+    return list(first.values())
 
 
 def _remove_stale_temporaries(runs_dir: Path) -> None:
@@ -524,7 +532,7 @@ def write_manifest(folder: Path, scenario: Scenario, outcome: BatchOutcome, *, e
         "timings": {"wall_s": outcome.seconds, "runs_ran": len(ran),
                     "run_s_total": round(sum(ran), 3),
                     "run_s_mean": round(sum(ran) / len(ran), 3) if ran else None},
-        "counts": {"runs": len(specs), "ran": outcome.count("ran"),
+        "counts": {"runs": outcome.runs, "ran": outcome.count("ran"),
                    "finished earlier": outcome.count("finished earlier"),
                    "failed": len(failures)},
         "runs": runs,

@@ -184,11 +184,16 @@ def cmd_batch(args) -> int:
     from sim.batch import run_batch
 
     scenario = load(args.scenario)
-    outcome = run_batch(scenario, out=args.out, name=args.name, replications=args.reps,
-                        arms=args.arm, weeks=args.weeks, engine=args.engine,
-                        workers=args.workers, scheduler=args.scheduler)
+    try:
+        outcome = run_batch(scenario, out=args.out, name=args.name, replications=args.reps,
+                            arms=args.arm, weeks=args.weeks, engine=args.engine,
+                            workers=args.workers, scheduler=args.scheduler)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished runs are kept; run the same command again to resume",
+              file=sys.stderr)
+        return 130
     folder = _rel(outcome.folder)
-    print(f"{len(outcome.specs)} runs: {outcome.count('ran')} ran, "
+    print(f"{outcome.runs} runs: {outcome.count('ran')} ran, "
           f"{outcome.count('finished earlier')} finished earlier, "
           f"{len(outcome.failures)} failed ({outcome.seconds:.1f} s)")
     print(f"Results: {folder}/ (summary.parquet, manifest.json, runs/)")

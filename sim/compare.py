@@ -18,6 +18,7 @@ import csv
 import json
 import math
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +101,9 @@ def load_summary(results: str | Path) -> Summary:
                                   dtype=float)
         else:
             columns[k] = np.array(col.to_pylist(), dtype=object)
+    if not table.num_rows:
+        raise ResultsError(str(path), "no finished runs in this batch yet (see its "
+                           "manifest.json for failures)")
     arm_order = list(dict.fromkeys(columns["arm"].tolist()))
     arms = [a for a in meta.get("arms", []) if a in arm_order]
     arms += [a for a in arm_order if a not in arms]
@@ -219,7 +223,13 @@ SERVICE_LABELS = {
     "provider_revenue_per_year": "provider revenue a year",
     "provider_margin": "provider margin",
 }
-_RATE = re.compile(r"(rate|share|hazard|job_finding|work_within|margin)")
+_RATE = re.compile(r"(rate|share|hazard|job_finding|work_within|margin|exit_to_work|utilisation"
+                   r"|on_time)")
+PREFIX_LABELS = {
+    "spend_per_year.": "Spending a year: ",
+    "spend_by_payer_per_year.": "Spending a year by payer: ",
+    "net_position_per_year.": "Net position a year (received - paid): ",
+}
 _TIER = re.compile(r"^(.*)_tier(\d)$")
 
 
@@ -229,8 +239,9 @@ def label(outcome: str) -> str:
     within 12 months, tier 3'."""
     if outcome in LABELS:
         return LABELS[outcome]
-    if outcome.startswith("spend_per_year."):
-        return "Spending a year: " + outcome.split(".", 1)[1].replace("_", " ")
+    for prefix, text in PREFIX_LABELS.items():
+        if outcome.startswith(prefix):
+            return text + outcome[len(prefix):].replace("_", " ").replace(".", ": ")
     parts = outcome.split(".")
     if len(parts) == 3 and parts[0] == "services":
         field, tier = parts[2], ""
@@ -246,8 +257,10 @@ def label(outcome: str) -> str:
 
 def kind(outcome: str) -> str:
     """'money' (kronor), 'rate' (a share or rate, 0..1) or 'number'."""
-    leaf = outcome.rsplit(".", 1)[-1]
-    if outcome.startswith("spend") or any(w in leaf for w in ("cost", "payment", "revenue")):
+    parts = outcome.split(".")
+    leaf = parts[-1] if re.search("[a-z]", parts[-1]) or len(parts) == 1 else parts[-2]
+    if outcome.startswith(("spend", "net_position")) or any(
+            w in leaf for w in ("cost", "payment", "revenue")):
         return "money"
     if _RATE.search(leaf) and not leaf.endswith(("_per_year", "_month")):
         return "rate"
@@ -361,7 +374,7 @@ def format_table(rows: list[dict], summary: Summary) -> str:
         note = "Rates in per cent; spending in MSEK a year."
     if hidden:
         note += f" {hidden} outcome(s) equal in every run are not shown (they are in the CSV)."
-    return "\n\n".join([*chunks, note])
+    return "\n\n".join([*chunks, textwrap.fill(note, 100)])
 
 
 def markdown_tables(rows: list[dict], summary: Summary) -> str:

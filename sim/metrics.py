@@ -151,16 +151,21 @@ class Metrics:
         """Seekers, hires and applications of the treated and the untreated (displacement),
         and hires by weeks since registration."""
         pop = self.model.population
-        treated = pop.treated[seekers]
-        for group, m in (("treated", treated), ("untreated", ~treated)):
-            w[f"es_seekers_{group}"] = int(m.sum())
-            w[f"es_hires_{group}"] = int(is_hired[m].sum())
-            w[f"es_applications_{group}"] = int(sent[m].sum())
-        spell = pop.spell_weeks[seekers]
-        for lo, hi in REGISTRATION_BANDS:
-            m = (spell >= lo) & (spell < hi)
-            w[f"es_seekers_w{lo}"] = int(m.sum())
-            w[f"es_hires_w{lo}"] = int(is_hired[m].sum())
+        group = pop.treated[seekers].astype(np.int64)  # 1 treated, 0 untreated
+        n = np.bincount(group, minlength=2)
+        hires = np.bincount(group[is_hired], minlength=2)
+        apps = np.bincount(group, weights=sent, minlength=2)
+        for k, name in ((1, "treated"), (0, "untreated")):
+            w[f"es_seekers_{name}"] = int(n[k])
+            w[f"es_hires_{name}"] = int(hires[k])
+            w[f"es_applications_{name}"] = int(apps[k])
+        starts = np.array([lo for lo, _ in REGISTRATION_BANDS])
+        band = np.searchsorted(starts, pop.spell_weeks[seekers], side="right") - 1
+        n = np.bincount(band, minlength=len(starts))
+        hires = np.bincount(band[is_hired], minlength=len(starts))
+        for k, lo in enumerate(starts.tolist()):
+            w[f"es_seekers_w{lo}"] = int(n[k])
+            w[f"es_hires_w{lo}"] = int(hires[k])
 
     def _record_employment_service(self, w: dict) -> None:
         """Meetings, caseworkers, obligation checks and sanctions of the week."""

@@ -139,7 +139,7 @@ class ReformModel(mesa.Model):
         pop, cfg, lm = self.population, self.config, self.config.labour_market
         ids = np.arange(pop.n)
         week = self.week
-        risk = np.exp(-lm.separation_skill_gradient * pop.skill)
+        risk = np.exp(-lm.initial_skill_gradient * pop.skill)
         p_unemployed = np.clip(lm.initial_unemployment * risk / risk.mean(), 0, 0.95)
         unemployed = rng.uniforms(self.seed, S_INITIAL, 0, ids, 0) < p_unemployed
         employed = ids[~unemployed]
@@ -153,7 +153,8 @@ class ReformModel(mesa.Model):
         jobless = ids[unemployed]
         self.employment_service.register(jobless, week)
         self.finance.entitle(jobless, np.full(len(jobless), 52))  # past work, as a start
-        spell = np.floor(-np.log1p(-rng.uniforms(self.seed, S_INITIAL, 0, jobless, 3)) * 40)
+        spell = np.floor(-np.log1p(-rng.uniforms(self.seed, S_INITIAL, 0, jobless, 3))
+                         * lm.initial_spell_weeks)
         pop.spell_weeks[jobless] = np.minimum(spell, 400).astype(np.int32)
         pop.spell_start[jobless] = week - pop.spell_weeks[jobless]
         self.employment_service.profile(jobless, week)

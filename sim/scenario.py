@@ -110,6 +110,8 @@ class LabourMarketSettings:
     """Flows of the labour market, all per week; see scenarios/ for sources and estimates."""
 
     initial_unemployment: float = setting(0.07, lo=0.0, hi=0.9)
+    initial_skill_gradient: float = setting(0.5, lo=0.0, hi=10.0)
+    initial_spell_weeks: float = setting(40.0, lo=1.0, hi=1000.0)
     separation_rate: float = setting(0.00145, lo=0.0, hi=0.2)
     separation_skill_gradient: float = setting(0.5, lo=0.0, hi=5.0)
     vacancy_rate: float = setting(0.00175, lo=0.0, hi=0.2)

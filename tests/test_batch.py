@@ -160,7 +160,6 @@ def test_local_engine_with_two_workers_gives_the_same_summary(reference, tiny, t
     assert all(r["status"] == "ran" and r["seconds"] > 0 for r in manifest["runs"])
 
 
-@pytest.mark.filterwarnings("ignore:.*(Port|port).*:UserWarning")
 def test_dask_local_cluster_gives_the_same_summary(reference, tiny, tmp_path):
     outcome = batch.run_batch(load(tiny), out=tmp_path, engine="dask", workers=2,
                               progress=False)
@@ -215,9 +214,8 @@ def dask_cluster(tmp_path):
             assert len(client.scheduler_info()["workers"]) == 2
         yield address
     finally:
-        for p in reversed(procs):
+        for p in reversed(procs):  # the workers first, while their scheduler is still there
             p.terminate()
-        for p in procs:
             try:
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -227,3 +227,11 @@ def test_summary_values_are_matched_by_replication():
     summary = Summary(Path("."), cols, ["a", "b"], [], ["y"])
     b = row(compare(summary), "b", "y")
     assert b["diff"] == 10.0 and b["p_value"] == 0.0 and b["diff_ci_low"] == 10.0
+
+
+def test_a_batch_with_no_finished_runs_is_one_line_exit_2(tmp_path, capsys):
+    empty = pa.table({"run_id": pa.array([], pa.string()), "arm": pa.array([], pa.string()),
+                      "replication": pa.array([], pa.int64())})
+    pq.write_table(empty, tmp_path / batch.SUMMARY_FILE)
+    assert main(["compare", str(tmp_path)]) == 2
+    assert "no finished runs in this batch yet" in capsys.readouterr().err

@@ -9,7 +9,6 @@ size of the labour force (issue 2). All of it on small worlds, which behave like
 from __future__ import annotations
 
 import json
-
 import os
 import subprocess
 import sys

@@ -42,6 +42,7 @@ class EmploymentService(mesa.Agent):
         sm = model.config.service_model
         self.rules = sm
         self.regimes = (sm.control(), sm)  # indexed by the `treated` column
+        self.obligations = any(r.applications_required > 0 for r in self.regimes)
         pop, world = model.population, model.world
         ids = np.arange(pop.n)
         pop.treated[:] = rng.uniforms(model.seed, S_ASSIGNMENT, 0, ids) < sm.treated_share
@@ -268,6 +269,8 @@ class EmploymentService(mesa.Agent):
         since = np.where(met, week - last, 0)
         rate = rate * (1.0 + np.where(met, sm.meeting_effort_gain
                                       * np.exp(-since / sm.meeting_effort_weeks), 0.0))
+        if not self.obligations:
+            return rate
         required = self._required(seekers)
         bound = open_search & (pop.period_start_week[seekers] != NO_WEEK) & (required > 0)
         if bound.any():
@@ -296,10 +299,14 @@ class EmploymentService(mesa.Agent):
         """Count this week's applications; at the end of each obligation period check them
         against the requirement, and sanction detected lapses on the ladder."""
         pop, s = self.model.population, self.stats
+        if not self.obligations:  # nothing to check, and no sanction is ever pending
+            return
         pop.applications_period[seekers] += sent.astype(pop.applications_period.dtype)
         start = pop.period_start_week[seekers].astype(np.int64)
         length = self._per_regime(seekers, "obligation_weeks")
-        ends = (start != NO_WEEK) & (week - start + 1 >= length) & ~np.isin(seekers, hired)
+        still = np.ones(len(seekers), dtype=bool)
+        still[np.searchsorted(seekers, hired)] = False  # `hired` are among the sorted seekers
+        ends = (start != NO_WEEK) & (week - start + 1 >= length) & still
         ending = seekers[ends]
         check = ending[pop.status[ending] == Status.REGISTERED]  # not while in a service
         required = self._required(check)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.settings import setting
+from sim.settings import Preset, setting
 
 NORDIC_PATTERN = ((0, 2), (13, 0), (26, 2), (30, 13))
 QUARTERLY = ((0, 13),)
@@ -69,7 +69,7 @@ PRESETS: dict[str, dict] = {
 
 
 @dataclass(frozen=True)
-class ServiceModel:
+class ServiceModel(Preset):
     """Settings left out (None) are taken from the `preset`; the rest are shared by all presets.
 
     Seekers under the model are a random `treated_share` of persons; the others follow the
@@ -115,11 +115,6 @@ class ServiceModel:
     obligation_compliance: float = setting(0.6, lo=0.0, hi=1.0)
     sanction_compliance_gain: float = setting(0.3, lo=0.0, hi=1.0)
     sanction_memory_weeks: float = setting(26.0, lo=0.1, hi=1040.0)
-
-    def __post_init__(self):
-        for key, value in PRESETS[self.preset].items():
-            if getattr(self, key) is None:
-                object.__setattr__(self, key, value)
 
     def check(self):
         rows = self.contact_pattern
@@ -181,9 +176,3 @@ class ServiceModel:
         pending = np.minimum(np.asarray(pending_days, dtype=np.int64) + days,
                              max(self.sanction_max_days, 0))
         return step, days, pending
-
-    def overrides(self) -> dict:
-        """Preset settings that differ from the preset: what makes this a hybrid."""
-        preset = PRESETS[self.preset]
-        return {k: v for k, v in dataclasses.asdict(self).items()
-                if k in preset and v != preset[k]}
