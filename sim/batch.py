@@ -470,7 +470,8 @@ def summary_table(specs: list[RunSpec], runs_dir: str | Path) -> pa.Table:
     for key in outcomes:
         columns[key] = pa.array([flat.get(key, missing(key)) for _, flat in rows], pa.float64())
     meta = {"sweep": sweep_keys, "outcomes": outcomes,
-            "arms": list(dict.fromkeys(s.arm for s in specs))}
+            "arms": list(dict.fromkeys(s.arm for s in specs)),
+            "currency": specs[0].config.benefits.currency if specs else "SEK"}
     table = pa.table(columns)
     return table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode()})
 

@@ -9,7 +9,7 @@ paired t-test; scipy.stats.t). Pairing removes the noise the arms share, which i
 so intervals are much narrower than those of two independent means.
 
 Rates and shares are shown in per cent and their differences in percentage points; spending in
-millions of kronor (MSEK) a year.
+millions of the scenario's currency (SEK or EUR) a year.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Summary:
     arms: list[str]
     sweep: list[str]
     outcomes: list[str]
+    currency: str = "SEK"
 
     @property
     def n(self) -> int:
@@ -107,7 +108,7 @@ def load_summary(results: str | Path) -> Summary:
     arm_order = list(dict.fromkeys(columns["arm"].tolist()))
     arms = [a for a in meta.get("arms", []) if a in arm_order]
     arms += [a for a in arm_order if a not in arms]
-    return Summary(path.parent, columns, arms, sweep, outcomes)
+    return Summary(path.parent, columns, arms, sweep, outcomes, meta.get("currency", "SEK"))
 
 
 def _numeric_type_ids():
@@ -283,11 +284,11 @@ def fmt(outcome: str, value: float, difference: bool = False, scale: float | Non
     return f"{value:{sign}.2f}"
 
 
-def unit(outcome: str, difference: bool = False) -> str:
-    return {"rate": "pp" if difference else "%", "money": "MSEK"}.get(kind(outcome), "")
+def unit(outcome: str, difference: bool = False, currency: str = "SEK") -> str:
+    return {"rate": "pp" if difference else "%", "money": f"M{currency}"}.get(kind(outcome), "")
 
 
-def cell(outcome: str, value, low, high, difference: bool = False) -> str:
+def cell(outcome: str, value, low, high, difference: bool = False, currency: str = "SEK") -> str:
     """'7.57 [7.41, 7.73] %'; without an interval when there is one replication."""
     if value is None or not math.isfinite(value):
         return "-"
@@ -296,7 +297,7 @@ def cell(outcome: str, value, low, high, difference: bool = False) -> str:
     if low is not None and math.isfinite(low):
         text += (f" [{fmt(outcome, low, difference, scale)}, "
                  f"{fmt(outcome, high, difference, scale)}]")
-    return f"{text} {unit(outcome, difference)}".rstrip()
+    return f"{text} {unit(outcome, difference, currency)}".rstrip()
 
 
 def p_text(p) -> str:
@@ -319,6 +320,7 @@ def varying(rows: list[dict], summary: Summary) -> list[str]:
 def tables(rows: list[dict], summary: Summary) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, body) for each comparison (arm vs baseline, per sweep point)."""
     shown = varying(rows, summary)
+    cur = summary.currency
     reps = len(set(summary.columns["replication"].tolist()))
     pct = f"{LEVEL:.0%}"
     out = []
@@ -329,7 +331,7 @@ def tables(rows: list[dict], summary: Summary) -> list[tuple[str, list[str], lis
         by = {(r["outcome"], r["arm"]): r for r in here}
         if len(summary.arms) == 1:
             arm = summary.arms[0]
-            body = [[label(o), cell(o, r["mean"], r["ci_low"], r["ci_high"])]
+            body = [[label(o), cell(o, r["mean"], r["ci_low"], r["ci_high"], False, cur)]
                     for o in shown if (r := by.get((o, arm)))]
             out.append((f"Arm {arm}{where}: means with {pct} confidence intervals across "
                         f"{reps} replications", ["Outcome", arm], body))
@@ -343,9 +345,9 @@ def tables(rows: list[dict], summary: Summary) -> list[tuple[str, list[str], lis
                 b, r = by.get((o, baseline)), by.get((o, arm))
                 if b is None or r is None:
                     continue
-                body.append([label(o), cell(o, b["mean"], b["ci_low"], b["ci_high"]),
-                             cell(o, r["mean"], r["ci_low"], r["ci_high"]),
-                             cell(o, r["diff"], r["diff_ci_low"], r["diff_ci_high"], True),
+                body.append([label(o), cell(o, b["mean"], b["ci_low"], b["ci_high"], False, cur),
+                             cell(o, r["mean"], r["ci_low"], r["ci_high"], False, cur),
+                             cell(o, r["diff"], r["diff_ci_low"], r["diff_ci_high"], True, cur),
                              p_text(r["p_value"])])
             title = (f"{arm} vs {baseline}{where}: means and paired difference with {pct} "
                      f"confidence intervals ({reps} replications)")
@@ -368,10 +370,11 @@ def format_table(rows: list[dict], summary: Summary) -> str:
         chunks.append("\n".join(lines))
     hidden = len(summary.outcomes) - len(varying(rows, summary))
     if len(summary.arms) > 1:
-        note = ("Rates in per cent, differences in percentage points (pp); spending in MSEK a "
-                "year. Differences are paired: same replication, same random numbers.")
+        note = ("Rates in per cent, differences in percentage points (pp); spending in millions "
+                f"of {summary.currency} a year. Differences are paired: same replication, same "
+                "random numbers.")
     else:
-        note = "Rates in per cent; spending in MSEK a year."
+        note = f"Rates in per cent; spending in millions of {summary.currency} a year."
     if hidden:
         note += f" {hidden} outcome(s) equal in every run are not shown (they are in the CSV)."
     return "\n\n".join([*chunks, textwrap.fill(note, 100)])

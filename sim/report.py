@@ -102,9 +102,9 @@ def make_report(results: str | Path, baseline: str | None = None) -> Path:
 
     md += ["## Comparison", "", cmp.markdown_tables(rows, summary), "",
            "Rates in per cent, differences in percentage points (pp); spending in millions of "
-           "kronor (MSEK) a year. Replication r of every arm uses the same seed (common random "
-           "numbers), so each difference is taken within a replication and its interval is a "
-           "paired t interval; p is the two-sided p-value of 'no difference'. Outcomes equal "
+           f"{summary.currency} a year. Replication r of every arm uses the same seed (common "
+           "random numbers), so each difference is taken within a replication and its interval "
+           "is a paired t interval; p is the two-sided p-value of 'no difference'. Outcomes equal "
            "in every run are left out; `reformsim compare` writes all of them to CSV.", ""]
 
     failures = manifest.get("failures") or []
@@ -321,7 +321,7 @@ def _cost_figure(path: Path, summary: cmp.Summary, groups: dict) -> bool:
         ax.set_xticks(x, names, rotation=20 if len(names) > 3 else 0, ha="right"
                       if len(names) > 3 else "center")
         ax.set_xlabel("Arm")
-        ax.set_ylabel("MSEK a year")
+        ax.set_ylabel(f"Million {summary.currency} a year")
         ax.yaxis.set_major_formatter(MSEK)
         ax.grid(axis="y", alpha=0.3)
         ax.legend(frameon=False, fontsize="small", loc="upper center",

@@ -45,7 +45,7 @@ class RunSettings:
     """How long and how: `weeks` are reported after `burn_in_weeks` of unreported warm-up."""
 
     weeks: int = setting(260, lo=1, hi=5200)
-    burn_in_weeks: int = setting(156, lo=0, hi=5200)
+    burn_in_weeks: int = setting(260, lo=0, hi=5200)
     seed: int = setting(20260101, lo=0, hi=2**63 - 1)
     replications: int = setting(1, lo=1, hi=10_000)
     seeker_agents: bool = setting(True)
@@ -110,11 +110,11 @@ class LabourMarketSettings:
     """Flows of the labour market, all per week; see scenarios/ for sources and estimates."""
 
     initial_unemployment: float = setting(0.07, lo=0.0, hi=0.9)
-    initial_skill_gradient: float = setting(0.5, lo=0.0, hi=10.0)
-    initial_spell_weeks: float = setting(40.0, lo=1.0, hi=1000.0)
+    initial_skill_gradient: float = setting(1.5, lo=0.0, hi=10.0)
+    initial_spell_weeks: float = setting(80.0, lo=1.0, hi=1000.0)
     separation_rate: float = setting(0.00145, lo=0.0, hi=0.2)
     separation_skill_gradient: float = setting(0.5, lo=0.0, hi=5.0)
-    vacancy_rate: float = setting(0.00175, lo=0.0, hi=0.2)
+    vacancy_rate: float = setting(0.0018, lo=0.0, hi=0.2)
     vacancy_weeks: int = setting(6, lo=1, hi=52)
     threshold_mean: float = setting(2.5, lo=-10.0, hi=10.0)
     threshold_sd: float = setting(0.8, lo=0.0, hi=10.0)
@@ -125,9 +125,9 @@ class LabourMarketSettings:
     effort_decline: float = setting(0.4, lo=0.0, hi=1.0)
     effort_by_age: tuple[float, ...] = setting((1.1, 1.0, 0.7))
     screening_noise: float = setting(1.5, lo=0.0, hi=10.0)
-    stigma_per_week: float = setting(0.003, lo=0.0, hi=1.0)
+    stigma_per_week: float = setting(0.002, lo=0.0, hi=1.0)
     stigma_cap_weeks: float = setting(78.0, lo=0.0, hi=1000.0)
-    inactivity_rate: float = setting(0.005, lo=0.0, hi=0.5)
+    inactivity_rate: float = setting(0.006, lo=0.0, hi=0.5)
     reentry_weeks: float = setting(52.0, lo=1.0, hi=1000.0)
     cycle_amplitude: float = setting(0.0, lo=0.0, hi=0.9)
     cycle_weeks: int = setting(260, lo=2, hi=5200)
@@ -182,17 +182,24 @@ class CalibrationTargets:
     monthly_hazard_long: float = setting(0.035, lo=0.0, hi=1.0)
     monthly_hazard_long_tolerance: float = setting(0.015, lo=0.0, hi=1.0)
 
-    SOURCES = {
-        "unemployment_rate": "AF Dec 2024: 7.1 % registered",
-        "long_term_share": "AF Dec 2023/2024: 40 % unemployed >= 12 months",
-        "job_finding_rate": "AF weekly statistics: 6,643 / 370,386 = 1.8 %/week",
-        "monthly_hazard_short": "[EST] 0.12/month for spells < 6 months",
-        "monthly_hazard_long": "[EST] 0.03-0.04/month for spells >= 12 months",
-    }
+    sources: tuple[str, ...] = setting((
+        "AF Dec 2024: 7.1 % registered",
+        "AF Dec 2023/2024: 40 % unemployed >= 12 months",
+        "AF weekly statistics: 6,643 / 370,386 = 1.8 %/week",
+        "[EST] 0.12/month for spells < 6 months",
+        "[EST] 0.03-0.04/month for spells >= 12 months",
+    ))
+
+    INDICATORS = ("unemployment_rate", "long_term_share", "job_finding_rate",
+                  "monthly_hazard_short", "monthly_hazard_long")
+
+    def check(self):
+        if len(self.sources) != len(self.INDICATORS):
+            yield "sources", f"needs {len(self.INDICATORS)} texts, one per target, in order"
 
     def targets(self):
         """(indicator, target, tolerance, source) for each target."""
-        for name, source in self.SOURCES.items():
+        for name, source in zip(self.INDICATORS, self.sources, strict=True):
             yield name, getattr(self, name), getattr(self, name + "_tolerance"), source
 
 

@@ -4,7 +4,7 @@ Why: every reform arm is compared against this baseline, so it must reproduce wh
 employment service reports (DOMAIN.md 5.1): registered unemployment, the long-term share, the
 weekly job-finding rate, and job chances that fall with spell length and distance from work.
 The targets and tolerances are the scenario's own `[calibration]` table, the same figures
-`reformsim run` prints beside the simulation. Full size (79,000 persons), 156 weeks of burn-in
+`reformsim run` prints beside the simulation. Full size (79,000 persons), 260 weeks of burn-in
 and 156 reported weeks, for two seeds so a lucky draw cannot pass.
 """
 
@@ -22,7 +22,7 @@ REPORTED_WEEKS = 156
 @pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
 def baseline(request, municipal_scenario):
     config = override_config(municipal_scenario.base, {"run.weeks": REPORTED_WEEKS})
-    assert config.run.burn_in_weeks == 156
+    assert config.run.burn_in_weeks == 260
     return simulate(config, request.param, scenario=municipal_scenario.name)
 
 

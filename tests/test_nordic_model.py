@@ -123,8 +123,8 @@ def test_more_frequent_meetings_raise_applications_and_exits_when_vacancies_are_
 def trial(municipal_scenario):
     """Half the seekers drawn into a trial: under the old rules (a placebo) or under the
     Nordic model, with a fixed flow of vacancies most of which are filled."""
-    scarce = {"labour_market.vacancy_rate": 0.0015, "labour_market.threshold_mean": 2.0,
-              "service_model.treated_share": 0.5, "run.weeks": 52,
+    scarce = {"labour_market.vacancy_rate": 0.0012, "labour_market.threshold_mean": 1.5,
+              "service_model.treated_share": 0.5, "run.weeks": 104,
               "service_model.weak_market_vacancies_per_seeker": 0.0}
     placebo = run(small(municipal_scenario, **scarce, **{"service_model.preset": "fi_pre2022"}))
     nordic = run(small(municipal_scenario, **scarce, **{"service_model.preset": "fi_nordic"}))

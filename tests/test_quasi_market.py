@@ -67,7 +67,7 @@ result_payment = [200000.0, 200000.0, 200000.0]
 regime = "lov"
 [arms.rising.services.nacka.payment]
 design = "flat_result"
-result_payment = [200000.0, 400000.0, 1000000.0]
+result_payment = [200000.0, 450000.0, 1100000.0]  # about 1 / each tier's job chance
 """
 
 
