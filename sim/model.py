@@ -42,6 +42,7 @@ class ReformModel(mesa.Model):
         *,
         arm: str | None = None,
         seed: int | None = None,
+        rng: int | None = None,
         **overrides,
     ):
         if isinstance(config, (str, Path)):
@@ -50,6 +51,7 @@ class ReformModel(mesa.Model):
             config = config.arm(arm)
         if overrides:
             config = override_config(config, overrides)
+        seed = seed if seed is not None else rng  # `rng=`: what Mesa's tools pass
         seed = config.run.seed if seed is None else int(seed)
         super().__init__(rng=seed)
         self.config, self.seed = config, seed
@@ -74,6 +76,11 @@ class ReformModel(mesa.Model):
         self._initial_state()
         self.markets = [QuasiMarket(self, name, scheme, sid)
                         for sid, (name, scheme) in enumerate(config.services.items())]
+        # for Mesa's own tools (batch_run, SolaraViz): the week's headline indicators
+        self.datacollector = mesa.DataCollector(model_reporters={
+            key: (lambda m, key=key: m.metrics.rows[-1].get(key) if m.metrics.rows else None)
+            for key in ("week", "unemployment_rate", "long_term_share", "job_finding_rate",
+                        "registered", "hires", "vacancies_open")})
 
     # ------------------------------------------------------------------------ the week
     def step(self) -> None:
@@ -122,6 +129,7 @@ class ReformModel(mesa.Model):
         for qm, counts in zip(self.markets, choices, strict=True):
             qm.record(w, counts)
         self.metrics.end_week(w)  # 10 record
+        self.datacollector.collect(self)
         self.week += 1
 
     def run(self, weeks: int | None = None, progress=None) -> None:

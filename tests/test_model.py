@@ -346,3 +346,15 @@ def test_without_seeker_agents_no_seeker_is_created(small_config):
         model.step()
     assert len(model.registered) > 0
     assert not any(isinstance(a, Seeker) for a in model.agents)
+
+
+def test_mesas_batch_run_drives_the_model_with_keyword_overrides(small_config):
+    results = mesa.batch_run(
+        ReformModel,
+        parameters={"config": small_config, "labour_market__vacancy_rate": [0.001, 0.003]},
+        rng=[7], max_steps=small_config.run.burn_in_weeks + 4, number_processes=1,
+        data_collection_period=-1, display_progress=False)
+    by_rate = {r["labour_market__vacancy_rate"]: r for r in results}
+    assert set(by_rate) == {0.001, 0.003}
+    assert by_rate[0.003]["unemployment_rate"] < by_rate[0.001]["unemployment_rate"]
+    assert all(r["week"] == 3 for r in results)
