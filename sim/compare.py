@@ -257,11 +257,14 @@ def label(outcome: str) -> str:
 
 
 def kind(outcome: str) -> str:
-    """'money' (kronor), 'rate' (a share or rate, 0..1) or 'number'."""
+    """'money' (totals, shown in millions), 'price' (money per unit, e.g. per job), 'rate' (a
+    share or rate, 0..1) or 'number'."""
     parts = outcome.split(".")
     leaf = parts[-1] if re.search("[a-z]", parts[-1]) or len(parts) == 1 else parts[-2]
+    if "cost_per_" in leaf:
+        return "price"
     if outcome.startswith(("spend", "net_position")) or any(
-            w in leaf for w in ("cost", "payment", "revenue")):
+            w in leaf for w in ("cost", "payment", "revenue", "spend")):
         return "money"
     if _RATE.search(leaf) and not leaf.endswith(("_per_year", "_month")):
         return "rate"
@@ -279,13 +282,16 @@ def fmt(outcome: str, value: float, difference: bool = False, scale: float | Non
         return f"{value * 100:{sign},.2f}"
     if k == "money":
         return f"{value / 1e6:{sign},.1f}"
+    if k == "price":
+        return f"{value:{sign},.0f}"
     if abs(value if scale is None else scale) >= 100:
         return f"{value:{sign},.0f}"
     return f"{value:{sign}.2f}"
 
 
 def unit(outcome: str, difference: bool = False, currency: str = "SEK") -> str:
-    return {"rate": "pp" if difference else "%", "money": f"M{currency}"}.get(kind(outcome), "")
+    units = {"rate": "pp" if difference else "%", "money": f"M{currency}", "price": currency}
+    return units.get(kind(outcome), "")
 
 
 def cell(outcome: str, value, low, high, difference: bool = False, currency: str = "SEK") -> str:
