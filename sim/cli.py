@@ -295,10 +295,11 @@ def _format_service(name: str, sv: dict, scheme) -> list[str]:
         f"  referred but refused           {sv['refused_share']:>12.1%}",
         f"  work within 6 months           {tiers('work_within_26w', '.0%')}",
         f"  work within 12 months          {tiers('work_within_52w', '.0%')}",
+        f"  sustained work within 6 m.     {tiers('sustained_work_within_26w', '.0%')}",
         f"  sustained work within 12 m.    {tiers('sustained_work_within_52w', '.0%')}",
         f"  providers active (average)     {sv['providers_active']:>12.1f}   "
         f"entered {sv['providers_entered']:.0f}, exited {sv['providers_exited']:.0f}, "
-        f"excluded {sv['providers_excluded']:.0f}",
+        f"excluded {sv['providers_excluded']:.0f}; switches {sv['providers_switches']:.0f}",
         f"  market concentration (HHI)     {sv['hhi']:>12,.0f}",
         f"  provider revenue a year (M)    {sv['provider_revenue_per_year'] / 1e6:>12,.1f}"
         f"   margin {sv['provider_margin']:.0%}",

@@ -37,6 +37,8 @@ class QuasiMarket:
         self.area_index = np.flatnonzero(self.area)
         self.providers: list[Provider] = []
         self.results = EventQueue()  # persons whose result payment falls due
+        self.checks = EventQueue()  # referral-cohort hires whose job is checked for duration
+        self._checking: dict[int, tuple[int, int]] = {}  # person -> (hire week, cohort row)
         self._pending: dict[int, tuple[int, int, int]] = {}  # person -> provider, hire wk, tier
         self.rotation = 0
         self.stream = rng.stream_id(f"market:{name}")
@@ -44,7 +46,7 @@ class QuasiMarket:
                                       "sustained": []}
         self._open_ref: dict[int, int] = {}
         self.tier_chance = DEFAULT_JOB_CHANCE.copy()
-        self.events = {"entered": 0, "exited": 0, "excluded": 0, "tenders": 0}
+        self.events = {"entered": 0, "exited": 0, "excluded": 0, "tenders": 0, "switches": 0}
         c, p = scheme.choice, scheme.providers
         if c.in_house:
             self._add_provider(
@@ -168,6 +170,7 @@ class QuasiMarket:
                     continue
                 spare[prov.index] -= 1
                 self._enter_service(person, prov, week)
+                pop.active_chooser[person] = bool(active[k])
                 counts["accepted"][tier - 1] += 1
                 break
         return counts
@@ -305,10 +308,15 @@ class QuasiMarket:
                 prov.obs[week % 52] += 1
                 self._pending[person] = (prov.index, week, int(pop.tier[person]))
             self.results.schedule(np.full(len(persons), week + pay.qualifying_weeks), persons)
+        checked = []
         for person in mine.tolist():
             k = self._open_ref.pop(person, None)
             if k is not None and week - self.refs["week"][k] <= 52:
                 self.refs["hire"][k] = week
+                self._checking[person] = (week, k)
+                checked.append(person)
+        self.checks.schedule(np.full(len(checked), week + pay.qualifying_weeks, dtype=np.int64),
+                             np.array(checked, dtype=np.int64))
         pop.provider[mine] = -1
         pop.last_provider[mine] = -1
         pop.scheme[mine] = -1
@@ -345,7 +353,6 @@ class QuasiMarket:
                 continue
             sustained = (pop.status[person] == Status.EMPLOYED
                          and pop.hire_week[person] == hire_week)
-            self._mark_sustained(person, hire_week, sustained)
             n_sustained += int(sustained)
             prov = self.providers[prov_index]
             if sustained and prov.active and not prov.in_house:
@@ -356,6 +363,7 @@ class QuasiMarket:
                 revenue[prov_index] += amount
                 results_paid += amount
                 n_results += 1
+        self._check_durations(week)
         for prov in self.active:
             if prov.in_house:
                 continue
@@ -366,13 +374,14 @@ class QuasiMarket:
         w[f"{self.name}_service_spend"] = float(fees.sum() + in_house_cost.sum() + results_paid)
         w[f"{self.name}_in_house_cost"] = float(in_house_cost.sum())
 
-    def _mark_sustained(self, person: int, hire_week: int, sustained: bool) -> None:
-        if not sustained:
-            return
-        for k in range(len(self.refs["person"]) - 1, -1, -1):
-            if self.refs["person"][k] == person and self.refs["hire"][k] == hire_week:
-                self.refs["sustained"][k] = True
-                break
+    def _check_durations(self, week: int) -> None:
+        """Referral-cohort hires of `qualifying_weeks` ago: did the job last?"""
+        pop = self.model.population
+        for person in self.checks.pop(week).tolist():
+            hire_week, k = self._checking.pop(person, (None, None))
+            if k is not None:
+                self.refs["sustained"][k] = bool(pop.status[person] == Status.EMPLOYED
+                                                 and pop.hire_week[person] == hire_week)
 
     def _payers(self, persons: np.ndarray) -> np.ndarray:
         if self.payer == "state":
@@ -395,6 +404,8 @@ class QuasiMarket:
         for prov in self.active:
             if not prov.in_house and prov.cash < self.s.providers.exit_cash:
                 self._remove(prov, week, "losses")
+        if c.switching_rate:
+            self._switch(week)
         if c.entry == "tender" and (self.events["tenders"] == 0 or week % c.tender_weeks == 0):
             self._tender(week)
         if week % QUARTER == 0:
@@ -404,6 +415,34 @@ class QuasiMarket:
                 self._enter(week)
         if c.review_weeks and week % c.review_weeks == 0 and week > self.model.week_zero:
             self._review(week)
+
+    def _switch(self, week: int) -> None:
+        """Active choosers may switch provider (LOV: at any time, DOMAIN 1.1): each week a
+        share reconsiders and moves to a provider with published stars above their own
+        provider's and a free place, the best-rated first."""
+        c, pop = self.s.choice, self.model.population
+        if not c.published_ratings:
+            return
+        parts = self.participants_of()
+        movers = parts[pop.active_chooser[parts]]
+        u = rng.uniforms(self.model.seed, self.stream, week, movers, 5)
+        movers = movers[u < c.switching_rate]
+        if len(movers) == 0:
+            return
+        load = np.bincount(pop.provider[parts], minlength=len(self.providers))
+        ranked = sorted((p for p in self.active if not p.in_house and p.stars),
+                        key=lambda p: (-p.stars, p.index))
+        for person in movers.tolist():
+            current = self.providers[int(pop.provider[person])]
+            for prov in ranked:
+                if prov.stars <= current.stars:
+                    break
+                if load[prov.index] < prov.capacity:
+                    load[prov.index] += 1
+                    load[current.index] -= 1
+                    pop.provider[person] = prov.index
+                    self.events["switches"] += 1
+                    break
 
     def _update_tier_chance(self) -> None:
         rows = self.model.metrics.rows[-QUARTER:]
@@ -557,12 +596,12 @@ class QuasiMarket:
                 m = done & (refs["tier"] == t)
                 s[f"work_within_{horizon}w_tier{t}"] = _ratio(got[m].sum(), m.sum())
             s[f"work_within_{horizon}w"] = _ratio(got.sum(), done.sum())
-            if horizon == 52:
-                sus = got & refs["sustained"].astype(bool)
-                s["sustained_work_within_52w"] = _ratio(sus.sum(), done.sum())
-                for t in TIERS:
-                    m = done & (refs["tier"] == t)
-                    s[f"sustained_work_within_52w_tier{t}"] = _ratio(sus[m].sum(), m.sum())
+            # a job found within the horizon that lasted the qualifying period
+            sus = got & refs["sustained"].astype(bool)
+            s[f"sustained_work_within_{horizon}w"] = _ratio(sus.sum(), done.sum())
+            for t in TIERS:
+                m = done & (refs["tier"] == t)
+                s[f"sustained_work_within_{horizon}w_tier{t}"] = _ratio(sus[m].sum(), m.sum())
         s["providers_active"] = float(col[f"{n}_providers_active"].mean())
         for key in self.events:
             s[f"providers_{key}"] = float(col[f"{n}_providers_{key}"][-1]

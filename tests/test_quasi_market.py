@@ -257,3 +257,32 @@ initial = 12
     locations = np.array([p.location for p in qm.providers if p.active])
     share_local = np.mean(locations[None, :] == pop.municipality[parts][:, None])
     assert same.mean() > share_local  # more local than if choice ignored distance
+
+
+def test_active_choosers_switch_to_better_rated_providers_only(tmp_path):
+    path = small(tmp_path, """
+[arms.switchy.services.nacka.choice]
+regime = "lov"
+switching_rate = 0.2
+[arms.still.services.nacka.choice]
+regime = "lov"
+switching_rate = 0.0
+""", weeks=30)
+    switchy, s = run(path, arm="switchy", check=True)
+    _, still = run(path, arm="still")
+    assert s["providers_switches"] > 0 and still["providers_switches"] == 0
+    pop, qm = switchy.population, switchy.markets[0]
+    parts = qm.participants_of()
+    stars = np.array([qm.providers[p].stars for p in pop.provider[parts]])
+    chooser = pop.active_chooser[parts]
+    assert stars[chooser].mean() > stars[~chooser].mean()  # movers end up better rated
+
+
+def test_sustained_work_counts_jobs_that_lasted_the_qualifying_period(tmp_path):
+    model, s = run(small(tmp_path, weeks=60), arm="lov")
+    for horizon in (26, 52):
+        assert 0 < s[f"sustained_work_within_{horizon}w"] <= s[f"work_within_{horizon}w"]
+    refs = model.markets[0].refs
+    sustained = np.array(refs["sustained"])
+    hired = np.array(refs["hire"]) != np.iinfo(np.int32).min
+    assert not (sustained & ~hired).any()

@@ -37,13 +37,13 @@ PRESETS: dict[str, dict] = {
         entry="free", in_house=False, admission_threshold=-1.0, review_weeks=52,
         exclusion_share=0.10, exclusion_stars=0, price_setter="authority",
         active_choice_share=0.75, default="nearest", published_ratings=True,
-        refusal_allowed=False, switching_rate=0.02, tender_weeks=0, tender_winners=0,
+        refusal_allowed=False, switching_rate=0.005, tender_weeks=0, tender_winners=0,
     ),
     "authorisation": dict(
         entry="free", in_house=False, admission_threshold=-0.3, review_weeks=52,
         exclusion_share=0.0, exclusion_stars=1, price_setter="authority",
         active_choice_share=0.75, default="nearest", published_ratings=True,
-        refusal_allowed=False, switching_rate=0.02, tender_weeks=0, tender_winners=0,
+        refusal_allowed=False, switching_rate=0.005, tender_weeks=0, tender_winners=0,
     ),
     "procurement": dict(
         entry="tender", in_house=False, admission_threshold=-1.0, review_weeks=0,
@@ -73,7 +73,7 @@ class ChoiceRules(Preset):
     default: str | None = setting(None, choices=("nearest", "rotation", "random", "in_house"))
     published_ratings: bool | None = setting(None)
     refusal_allowed: bool | None = setting(None)
-    switching_rate: float | None = setting(None, lo=0.0, hi=1.0)
+    switching_rate: float | None = setting(None, lo=0.0, hi=1.0)  # a week; [EST] [NOT FOUND]
     tender_weeks: int | None = setting(None, lo=0, hi=1040)
     tender_winners: int | None = setting(None, lo=0, hi=1000)
     rating_weight: float = setting(1.0, lo=0.0, hi=20.0)
