@@ -254,6 +254,8 @@ class QuasiMarket:
             lift = e.believed_lift * prov.effectiveness * e.shape(grid)
             hours[mine] = prov.choose_hours(grid, chance[mine], result_pay[mine], lift,
                                             e.min_hours)
+            if prov.in_house:
+                hours[mine] *= self._affordable(parts[mine], prov.cost_per_hour, hours[mine])
             prov.week_hours = float(hours[mine].sum())
             prov.exp[slot] = float(chance[mine].sum())
             prov.load[slot] = len(mine)
@@ -271,6 +273,20 @@ class QuasiMarket:
         if e.skill_gain_per_hour:
             pop.skill[parts] += e.skill_gain_per_hour * hours * eff[owner]
         return parts, boost, apps_factor
+
+    def _affordable(self, persons: np.ndarray, cost_per_hour: float,
+                    hours: np.ndarray) -> np.ndarray:
+        """A budget-bound municipality runs its own service at the intensity its budget
+        affords: planned hours, scaled down (to half at the least) when a quarter's worth of
+        its budget would not cover them."""
+        if not (self.responds and self.model.config.municipal.budget_rule == "transfer"):
+            return np.ones(len(persons))
+        muni = self.model.population.municipality[persons]
+        planned = np.bincount(muni, weights=hours * cost_per_hour,
+                              minlength=len(self.model.municipalities))
+        available = np.array([max(m.budget, 0.0) / QUARTER for m in self.model.municipalities])
+        factor = np.clip(available / np.maximum(planned, 1e-9), 0.5, 1.0)
+        return factor[muni]
 
     def end_services(self, week: int) -> None:
         """Services that ran their length end (or are extended once); participants return to

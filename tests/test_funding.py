@@ -213,3 +213,18 @@ def test_funding_scenarios_run_from_the_cli_and_print_costs_by_payer(tmp_path, c
     assert "Net fiscal position" in out
     assert "cost per job" in out
     assert "unemployment rate" in out
+
+
+def test_a_budget_bound_municipality_runs_its_own_service_less_intensively_when_short(
+        tmp_path):
+    path = small(tmp_path, "finland_te24", weeks=30)
+    hours = {}
+    for name, per_capita in (("funded", 2000.0), ("short", 5.0)):
+        m = ReformModel(path, arm="fi_2025", **{
+            "municipal.budget_rule": "transfer",
+            "funding.allocation_per_labour_force_year": per_capita})
+        m.run()
+        hours[name] = m.metrics.summary()["services"]["area"]["hours_per_week_tier2"]
+    planned = m.config.services["area"].providers.in_house_hours
+    assert hours["funded"] == pytest.approx(planned)
+    assert planned * 0.5 <= hours["short"] < 0.9 * planned

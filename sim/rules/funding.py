@@ -100,7 +100,9 @@ class MunicipalBehaviour:
     """How a municipality that bears costs responds (DOMAIN.md 0 and 4.1): it may target its
     services on seekers nearing a co-financing band, it learns to run services (capability grows
     with experience; municipalities that ran the employment pilots start ahead: the "same
-    starting line" question), and it may size its services to the money it receives.
+    starting line" question), and with `budget_rule = "transfer"` it sizes its services to the
+    money it receives: no new intake while its budget is spent, and its own service run at the
+    intensity the budget affords (down to half the planned hours).
     `respond = false` switches every response off, so a funding change moves only money."""
 
     respond: bool = setting(True)
