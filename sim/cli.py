@@ -12,6 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from sim.metrics import section
 from sim.scenario import ScenarioError, leaf_settings, load, override_config
 
 EXIT_USAGE = 2
@@ -260,15 +261,16 @@ def format_summary(result, out: Path | None = None) -> str:
                      f" ± {c['tolerance']:.3f}   {c['source']}")
     currency = result.config.benefits.currency
     lines += ["", f"Spending a year by payer and category (million {currency})"]
-    for payer, spend in sorted(s["spend_by_payer_per_year"].items()):
-        for category, amount in sorted(spend.items()):
+    for key, amount in sorted(section(s, "spend_by_payer_per_year").items()):
+        if amount:
+            payer, category = key.split(".", 1)
             lines.append(f"  {payer:<15} {category.replace('_', ' '):<28} {amount / 1e6:>10,.1f}")
     lines += ["", f"Net fiscal position a year (received - paid, million {currency})"]
-    for party, amount in sorted(s["net_position_per_year"].items()):
+    for party, amount in sorted(section(s, "net_position_per_year").items()):
         lines.append(f"  {party:<44} {amount / 1e6:>10,.1f}")
-    for name, sv in s.get("services", {}).items():
-        lines += _format_service(name, sv, result.config.services[name])
-    lines += _format_employment_service(s.get("employment_service"), result.config)
+    for name, scheme in result.config.services.items():
+        lines += _format_service(name, section(s, f"services.{name}"), scheme)
+    lines += _format_employment_service(section(s, "employment_service"), result.config)
     if out is not None:
         lines += ["", f"Results: {_rel(out)}/ (manifest.json, summary.json, weekly.parquet, "
                       "ledger.parquet)"]
@@ -315,7 +317,7 @@ def _format_employment_service(es: dict | None, config) -> list[str]:
     from sim.rules.service_model import ServiceModel
 
     sm = config.service_model
-    if es is None or sm == ServiceModel():
+    if not es or sm == ServiceModel():
         return []
 
     def pct(v, fmt=".0%"):
@@ -328,9 +330,10 @@ def _format_employment_service(es: dict | None, config) -> list[str]:
         return "reminder" if days == 0 else f"{days} d"
 
     steps = " / ".join(f"{step(k)} {n:,.0f}"
-                       for k, n in es["sanctions_per_year_by_step"].items()) or "none"
-    exits = " / ".join(f"{band}: {pct(v, '.1%')}"
-                       for band, v in es["monthly_exit_to_work_by_weeks_registered"].items())
+                       for k, n in section(es, "sanctions_per_year_by_step").items()
+                       if n) or "none"
+    exits = " / ".join(f"{band}: {pct(v, '.1%')}" for band, v in
+                       section(es, "monthly_exit_to_work_by_weeks_registered").items())
     who = (f"{sm.treated_share:.0%} of seekers under it, the rest under {control.preset}"
            if sm.treated_share < 1 else "all seekers under it")
     overrides = sm.overrides()

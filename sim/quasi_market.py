@@ -385,10 +385,11 @@ class QuasiMarket:
                 continue
             cost = prov.week_hours * prov.cost_per_hour + prov.fixed_cost_week
             prov.book(float(revenue[prov.index]), cost)
-        w[f"{self.name}_results_paid"] = n_results
-        w[f"{self.name}_sustained_jobs"] = n_sustained
-        w[f"{self.name}_service_spend"] = float(fees.sum() + in_house_cost.sum() + results_paid)
-        w[f"{self.name}_in_house_cost"] = float(in_house_cost.sum())
+        n = f"services.{self.name}."
+        w[n + "results_paid"] = n_results
+        w[n + "sustained_jobs"] = n_sustained
+        w[n + "service_spend"] = float(fees.sum() + in_house_cost.sum() + results_paid)
+        w[n + "in_house_cost"] = float(in_house_cost.sum())
 
     def _check_durations(self, week: int) -> None:
         """Referral-cohort hires of `qualifying_weeks` ago: did the job last?"""
@@ -562,77 +563,56 @@ class QuasiMarket:
     def record(self, w: dict, counts: dict) -> None:
         pop = self.model.population
         parts = self.participants_of()
-        n = self.name
-        w[f"{n}_participants"] = len(parts)
-        w[f"{n}_participant_hires"] = getattr(self, "week_hires", 0)
+        n = f"services.{self.name}."
+        w[n + "participants"] = len(parts)
+        w[n + "participant_hires"] = getattr(self, "week_hires", 0)
         for t in TIERS:
             mine = parts[pop.tier[parts] == t]
-            w[f"{n}_participants_tier{t}"] = len(mine)
-            w[f"{n}_hours_tier{t}"] = float(pop.intensity[mine].sum())
-            w[f"{n}_referred_tier{t}"] = int(counts["referred"][t - 1])
-            w[f"{n}_accepted_tier{t}"] = int(counts["accepted"][t - 1])
-        w[f"{n}_queued"] = int(counts["queued"])
+            w[f"{n}participants_tier{t}"] = len(mine)
+            w[f"{n}hours_tier{t}"] = float(pop.intensity[mine].sum())
+            w[f"{n}referred_tier{t}"] = int(counts["referred"][t - 1])
+            w[f"{n}accepted_tier{t}"] = int(counts["accepted"][t - 1])
+        w[n + "queued"] = int(counts["queued"])
         active = [p for p in self.active if not p.in_house]
-        w[f"{n}_providers_active"] = len(active)
+        w[n + "providers_active"] = len(active)
         for key, value in self.events.items():
-            w[f"{n}_providers_{key}"] = value
+            w[f"{n}providers_{key}"] = value
         loads = np.bincount(pop.provider[parts], minlength=len(self.providers)).astype(float)
         share = loads / loads.sum() if loads.sum() else loads
-        w[f"{n}_hhi"] = float(10_000 * np.sum(share**2))
+        w[n + "hhi"] = float(10_000 * np.sum(share**2))
         private = [p for p in self.providers if not p.in_house]  # cumulative, leavers included
-        w[f"{n}_provider_revenue"] = float(sum(p.revenue for p in private))
-        w[f"{n}_provider_costs"] = float(sum(p.costs for p in private))
+        w[n + "provider_revenue"] = float(sum(p.revenue for p in private))
+        w[n + "provider_costs"] = float(sum(p.costs for p in private))
 
-    def summary(self, rows: list[dict], last_week: int) -> dict:
-        """Scheme outcomes over the reported weeks: service, parking, creaming, results."""
-        n = self.name
-        col = {k: np.array([r.get(k, 0) for r in rows], dtype=float) for k in rows[0]
-               if k.startswith(n + "_")}
-        seekers = {t: np.array([r.get(f"seekers_tier{t}", 0) for r in rows], float) for t in TIERS}
-        s: dict = {"participants": float(col[f"{n}_participants"].mean())}
-        hours = {}
-        for t in TIERS:
-            pw = col[f"{n}_participants_tier{t}"].sum()
-            s[f"share_served_tier{t}"] = _ratio(pw, seekers[t].sum())
-            hours[t] = _ratio(col[f"{n}_hours_tier{t}"].sum(), pw)
-            s[f"hours_per_week_tier{t}"] = hours[t]
-        s["parking_index"] = _ratio(hours[3], hours[1])
-        referred = np.array([col[f"{n}_referred_tier{t}"].sum() for t in TIERS])
-        accepted = np.array([col[f"{n}_accepted_tier{t}"].sum() for t in TIERS])
-        s["creaming_index"] = _ratio(_ratio(accepted[2], accepted.sum()),
-                                     _ratio(referred[2], referred.sum()))
-        s["refused_share"] = _ratio(referred.sum() - accepted.sum(), referred.sum())
-        s["queued_per_week"] = float(col[f"{n}_queued"].mean())
+    def final_indicators(self, col: dict, years: float, last_week: int) -> dict:
+        """The scheme's summary values that are not one aggregation of a weekly column:
+        parking, creaming, referral-cohort outcomes, revenue and margin."""
+        n = f"services.{self.name}."
+        s: dict = {}
+        hours = {t: _ratio(col[f"{n}hours_tier{t}"].sum(), col[f"{n}participants_tier{t}"].sum())
+                 for t in TIERS}
+        s[n + "parking_index"] = _ratio(hours[TIERS[-1]], hours[1])
+        referred = np.array([col[f"{n}referred_tier{t}"].sum() for t in TIERS])
+        accepted = np.array([col[f"{n}accepted_tier{t}"].sum() for t in TIERS])
+        s[n + "creaming_index"] = _ratio(_ratio(accepted[-1], accepted.sum()),
+                                         _ratio(referred[-1], referred.sum()))
+        s[n + "refused_share"] = _ratio(referred.sum() - accepted.sum(), referred.sum())
         refs = {k: np.array(v) for k, v in self.refs.items()}
         for horizon in (26, 52):
             done = (refs["week"] >= self.model.week_zero) & (refs["week"] <= last_week - horizon) \
                 if len(refs["week"]) else np.zeros(0, bool)
             got = done & (refs["hire"] != NO_WEEK) & (refs["hire"] - refs["week"] <= horizon)
+            sus = got & refs["sustained"].astype(bool)  # a job that lasted the qualifying period
+            s[f"{n}work_within_{horizon}w"] = _ratio(got.sum(), done.sum())
+            s[f"{n}sustained_work_within_{horizon}w"] = _ratio(sus.sum(), done.sum())
             for t in TIERS:
                 m = done & (refs["tier"] == t)
-                s[f"work_within_{horizon}w_tier{t}"] = _ratio(got[m].sum(), m.sum())
-            s[f"work_within_{horizon}w"] = _ratio(got.sum(), done.sum())
-            # a job found within the horizon that lasted the qualifying period
-            sus = got & refs["sustained"].astype(bool)
-            s[f"sustained_work_within_{horizon}w"] = _ratio(sus.sum(), done.sum())
-            for t in TIERS:
-                m = done & (refs["tier"] == t)
-                s[f"sustained_work_within_{horizon}w_tier{t}"] = _ratio(sus[m].sum(), m.sum())
-        s["providers_active"] = float(col[f"{n}_providers_active"].mean())
-        for key in self.events:
-            s[f"providers_{key}"] = float(col[f"{n}_providers_{key}"][-1]
-                                          - (col[f"{n}_providers_{key}"][0] if len(rows) > 1
-                                             else 0))
-        s["hhi"] = float(col[f"{n}_hhi"].mean())
-        rev = col[f"{n}_provider_revenue"][-1] - col[f"{n}_provider_revenue"][0]
-        cost = col[f"{n}_provider_costs"][-1] - col[f"{n}_provider_costs"][0]
-        years = len(rows) / 52
-        s["provider_revenue_per_year"] = float(rev / years)
-        s["provider_margin"] = _ratio(rev - cost, rev)
-        spend = col[f"{n}_service_spend"].sum()
-        s["service_spend_per_year"] = float(spend / years)
-        s["cost_per_job"] = _ratio(spend, col[f"{n}_participant_hires"].sum())
-        s["cost_per_sustained_job"] = _ratio(spend, col[f"{n}_sustained_jobs"].sum())
+                s[f"{n}work_within_{horizon}w_tier{t}"] = _ratio(got[m].sum(), m.sum())
+                s[f"{n}sustained_work_within_{horizon}w_tier{t}"] = _ratio(sus[m].sum(), m.sum())
+        rev = col[n + "provider_revenue"][-1] - col[n + "provider_revenue"][0]
+        cost = col[n + "provider_costs"][-1] - col[n + "provider_costs"][0]
+        s[n + "provider_revenue_per_year"] = float(rev / years)
+        s[n + "provider_margin"] = _ratio(rev - cost, rev)
         return s
 
 

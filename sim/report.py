@@ -7,8 +7,8 @@ Figures (matplotlib, drawn on `Figure` objects with the Agg canvas; no pyplot st
 - job finding and seekers by tier (1 near work .. 3 far from work);
 - spending a year by category (run summaries) and by payer (run ledgers);
 - each service scheme by tier (share served, hours, work within 12 months) and its provider
-  market week by week (columns `<scheme>_providers_active`, `<scheme>_hhi`, ... or
-  `providers_*`), when the runs have them;
+  market week by week (columns `services.<scheme>.providers_active`, `...hhi`, ...), when the
+  runs have them;
 - the comparison table of sim/compare.py.
 """
 
@@ -90,7 +90,7 @@ def make_report(results: str | Path, baseline: str | None = None) -> Path:
                    "smaller share of them taken in.", ""]
             drawn = True
     for prefix in provider_schemes(weekly):
-        png = f"providers_{prefix.rstrip('_') or 'market'}.png"
+        png = f"providers_{prefix.split('.')[1]}.png"
         if _provider_figure(folder / png, weekly, reps, prefix):
             md += [f"![The provider market]({png})", "",
                    "Mean across replications with the range across replications as a band; "
@@ -348,12 +348,11 @@ def _cost_figure(path: Path, summary: cmp.Summary, groups: dict) -> bool:
 
 
 def provider_schemes(weekly: dict) -> list[str]:
-    """Prefixes of provider-market columns: `nacka_` for `nacka_providers_active`, '' for
-    `providers_active`; one per service scheme of the runs."""
+    """Prefixes of provider-market columns: `services.nacka.` for
+    `services.nacka.providers_active`; one per service scheme of the runs."""
     names = {k for runs in weekly.values() for r in runs for k in r}
     return sorted(k[: -len("providers_active")] for k in names
-                  if k.endswith("providers_active") and (k == "providers_active"
-                                                         or k.endswith("_providers_active")))
+                  if k.startswith("services.") and k.endswith(".providers_active"))
 
 
 MARKET_PANELS = (  # (column after the scheme prefix, title, y label)
@@ -399,7 +398,7 @@ def _provider_figure(path: Path, weekly: dict, reps: int, prefix: str) -> bool:
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     axes[0].legend(frameon=False, fontsize="small")
-    scheme = f" ({prefix.rstrip('_').replace('_', ' ').capitalize()} service)" if prefix else ""
+    scheme = f" ({prefix.split('.')[1].replace('_', ' ').capitalize()} service)"
     fig.suptitle(f"The provider market{scheme}: mean and range across {reps} replications")
     fig.savefig(path, dpi=110)
     return True

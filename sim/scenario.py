@@ -230,6 +230,11 @@ class Config:
                     yield (f"services.{key}.municipalities[{i}]",
                            f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
 
+    @property
+    def tiers(self) -> int:
+        """Profiling tiers, 1 (near work) .. n (far): one more than the cut-offs."""
+        return len(self.profiling.tier_cutoffs) + 1
+
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.metrics import section
 from sim.model import ReformModel
 from sim.population import Benefit, Status
 from sim.rules.benefits import BenefitRules
@@ -169,7 +170,7 @@ def test_a_budget_bound_municipality_serves_fewer_when_the_transfer_runs_short(t
     for name, c in (("rich", rich), ("poor", poor)):
         m = ReformModel(c, seed=3)
         m.run()
-        served[name] = m.metrics.summary()["services"]["nacka"]["participants"]
+        served[name] = section(m.metrics.summary(), "services.nacka")["participants"]
     assert served["poor"] < 0.8 * served["rich"]
 
 
@@ -224,7 +225,7 @@ def test_a_budget_bound_municipality_runs_its_own_service_less_intensively_when_
             "municipal.budget_rule": "transfer",
             "funding.allocation_per_labour_force_year": per_capita})
         m.run()
-        hours[name] = m.metrics.summary()["services"]["area"]["hours_per_week_tier2"]
+        hours[name] = section(m.metrics.summary(), "services.area")["hours_per_week_tier2"]
     planned = m.config.services["area"].providers.in_house_hours
     assert hours["funded"] == pytest.approx(planned)
     assert planned * 0.5 <= hours["short"] < 0.9 * planned

@@ -201,7 +201,7 @@ def test_the_ledger_balances_every_week_and_reconciles_with_the_weekly_table(sma
         assert by_payer == pytest.approx(by_payee) == pytest.approx(sum(by_category.values()))
         row = model.metrics.rows[-1]
         for category, amount in by_category.items():
-            assert row[f"spend_{category}"] == amount
+            assert row[f"spend.{category}"] == amount
         pop, seekers = model.population, model.registered
         on_assistance = int(np.sum(pop.benefit[seekers] == Benefit.SOCIAL_ASSISTANCE))
         assert by_category.get("social_assistance", 0.0) == pytest.approx(

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from sim.cli import main
+from sim.metrics import section
 from sim.model import ReformModel
 from sim.rules.choice import PRESETS, ChoiceRules
 from sim.scenario import load, override_config
@@ -53,7 +54,7 @@ def run(path: Path, arm: str | None = None, seed: int = 1, check: bool = False, 
         model.step()
         if check:
             model.check_invariants()
-    return model, model.metrics.summary()["services"]["nacka"]
+    return model, section(model.metrics.summary(), "services.nacka")
 
 
 FLAT = """
@@ -200,8 +201,9 @@ design = "krom"
 places = 80
 """, weeks=30)
     model, _ = run(path, arm="both", check=True)
-    summary = model.metrics.summary()["services"]
-    assert summary["nacka"]["participants"] > 0 and summary["state"]["participants"] > 0
+    summary = model.metrics.summary()
+    assert summary["services.nacka.participants"] > 0
+    assert summary["services.state.participants"] > 0
     ledger = model.ledger.table().to_pylist()
     payers = {(r["payer"], r["category"]) for r in ledger if r["category"].startswith("provider")}
     assert ("state", "provider_base_fee") in payers

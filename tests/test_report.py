@@ -55,16 +55,17 @@ def test_report_writes_markdown_and_titled_figures(batch_folder, tmp_path, capsy
 
 
 def test_report_draws_the_provider_market_when_runs_have_one(batch_folder, tmp_path):
-    """Runs with provider-market columns (`<scheme>_providers_active`, `<scheme>_hhi`, ...)
+    """Runs with provider-market columns (`services.<scheme>.providers_active`, ...)
     and service outcomes by tier in their summaries get the market and service figures."""
     folder = tmp_path / "b"
     shutil.copytree(batch_folder, folder)
     for weekly in (folder / "runs").glob("*/weekly.parquet"):
         table = pq.read_table(weekly)
         n = table.num_rows
-        table = table.append_column("nacka_providers_active", pa.array(np.arange(n) % 5 + 20))
-        table = table.append_column("nacka_hhi", pa.array(np.linspace(400.0, 500.0, n)))
-        table = table.append_column("nacka_providers_excluded", pa.array(np.arange(n) // 4))
+        market = "services.nacka."
+        table = table.append_column(market + "providers_active", pa.array(np.arange(n) % 5 + 20))
+        table = table.append_column(market + "hhi", pa.array(np.linspace(400.0, 500.0, n)))
+        table = table.append_column(market + "providers_excluded", pa.array(np.arange(n) // 4))
         pq.write_table(table, weekly)
     summary = pq.read_table(folder / batch.SUMMARY_FILE)
     for field in ("share_served", "hours_per_week", "work_within_52w"):
