@@ -62,7 +62,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import results
-from sim.scenario import Config, Scenario, ScenarioError, override_config, resolve_key
+from sim.config import Config, ScenarioError, ScenarioFile, override_config, resolve_key
 
 DEFAULT_NAME = "batch"
 ENGINES = ("local", "dask")
@@ -109,7 +109,7 @@ def replication_seed(base_seed: int, replication: int) -> int:
 
 
 def plan(
-    scenario: Scenario,
+    scenario: ScenarioFile,
     *,
     replications: int | None = None,
     arms: Iterable[str] | None = None,
@@ -304,12 +304,12 @@ class BatchOutcome:
         return sum(rec["status"] == status for rec in self.statuses.values())
 
 
-def batch_folder(out: str | Path, scenario: Scenario, name: str = DEFAULT_NAME) -> Path:
+def batch_folder(out: str | Path, scenario: ScenarioFile, name: str = DEFAULT_NAME) -> Path:
     return Path(out) / scenario.name / name
 
 
 def run_batch(
-    scenario: Scenario,
+    scenario: ScenarioFile,
     *,
     out: str | Path = "results",
     name: str = DEFAULT_NAME,
@@ -485,7 +485,7 @@ def _sweep_column(values: list) -> pa.Array:
         return pa.array([json.dumps(v) for v in values], pa.string())
 
 
-def write_summary(folder: Path, specs: list[RunSpec], scenario: Scenario) -> Path:
+def write_summary(folder: Path, specs: list[RunSpec], scenario: ScenarioFile) -> Path:
     table = summary_table(specs, folder / "runs")
     path = folder / SUMMARY_FILE
     tmp = folder / f".{SUMMARY_FILE}.{os.getpid()}.tmp"
@@ -494,7 +494,7 @@ def write_summary(folder: Path, specs: list[RunSpec], scenario: Scenario) -> Pat
     return path
 
 
-def write_manifest(folder: Path, scenario: Scenario, outcome: BatchOutcome, *, engine: str,
+def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome, *, engine: str,
                    workers: int, scheduler: str | None, weeks: int | None,
                    started: datetime, interrupted: bool = False,
                    other_code: list[str] = ()) -> Path:

@@ -12,8 +12,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from sim.config import ScenarioError, leaf_settings, load, override_config
 from sim.metrics import section
-from sim.scenario import ScenarioError, leaf_settings, load, override_config
 
 EXIT_USAGE = 2
 

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from scipy import stats
 
 from sim.batch import ID_COLUMNS, METADATA_KEY, SUMMARY_FILE
-from sim.scenario import ScenarioError, leaf_settings
+from sim.config import ScenarioError, leaf_settings
 
 LEVEL = 0.95
 

@@ -13,10 +13,10 @@ import math
 
 import numpy as np
 
+from sim.config import Config
 from sim.kernels import rng
 from sim.kernels.matching import match_week
 from sim.population import EventQueue, Population, Status, World
-from sim.scenario import Config
 
 S_VACANCY = rng.stream_id("vacancies")
 S_SEPARATION = rng.stream_id("separation")

@@ -14,6 +14,7 @@ import numba
 import numpy as np
 
 from sim.agents import EmploymentService, Municipality, Seeker
+from sim.config import Config, ScenarioFile, load, override_config
 from sim.kernels import rng
 from sim.labour_market import LabourMarket
 from sim.ledger import Ledger
@@ -21,7 +22,6 @@ from sim.metrics import Metrics
 from sim.population import NO_WEEK, SEARCHING, Benefit, EventQueue, Population, Status, World
 from sim.public_finance import PublicFinance
 from sim.quasi_market import QuasiMarket
-from sim.scenario import Config, Scenario, load, override_config
 
 S_INITIAL = rng.stream_id("initial-state")
 S_INACTIVITY = rng.stream_id("inactivity")
@@ -38,7 +38,7 @@ class ReformModel(mesa.Model):
 
     def __init__(
         self,
-        config: Config | Scenario | str | Path,
+        config: Config | ScenarioFile | str | Path,
         *,
         arm: str | None = None,
         seed: int | None = None,
@@ -47,7 +47,7 @@ class ReformModel(mesa.Model):
     ):
         if isinstance(config, (str, Path)):
             config = load(config)
-        if isinstance(config, Scenario):
+        if isinstance(config, ScenarioFile):
             config = config.arm(arm)
         if overrides:
             config = override_config(config, overrides)

@@ -13,8 +13,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from sim.config import Config, MunicipalitySpec
 from sim.kernels import rng
-from sim.scenario import Config, MunicipalitySpec
 
 
 class Status(IntEnum):

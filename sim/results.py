@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import sim
-from sim.scenario import Config, override_config
+from sim.config import Config, override_config
 
 
 @dataclass

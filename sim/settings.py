@@ -1,7 +1,7 @@
 """`setting()`: a dataclass field that carries its allowed range or choices.
 
-Every configuration class (sim/scenario.py, sim/rules/) declares its fields with it, so one
-validator (sim/scenario.py) checks them all and `reformsim validate --list` can show them.
+Every configuration class (sim/config/schema.py, sim/rules/) declares its fields with it, so one
+validator (sim/config/build.py) checks them all and `reformsim validate --list` can show them.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import Config, Scenario, load, override_config
+from sim.config import Config, ScenarioFile, load, override_config
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
@@ -56,7 +56,7 @@ market = "Gotland"
 
 
 @pytest.fixture(scope="session")
-def municipal_scenario() -> Scenario:
+def municipal_scenario() -> ScenarioFile:
     """scenarios/municipality_se.toml, loaded and validated."""
     return load(MUNICIPAL)
 

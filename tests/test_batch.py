@@ -21,7 +21,7 @@ import pytest
 
 from sim import batch, results
 from sim.cli import main
-from sim.scenario import ScenarioError, load
+from sim.config import ScenarioError, load
 
 REPO = Path(__file__).resolve().parent.parent
 MUNICIPAL = REPO / "scenarios" / "municipality_se.toml"

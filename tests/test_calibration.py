@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+from sim.config import override_config
 from sim.results import simulate
-from sim.scenario import override_config
 
 SEEDS = (20260101, 7)
 REPORTED_WEEKS = 156

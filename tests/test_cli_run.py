@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.cli import main
+from sim.config import Config, build, leaf_settings
 from sim.results import simulate
-from sim.scenario import Config, build, leaf_settings
 
 REPO = Path(__file__).resolve().parent.parent
 REFORMSIM = REPO / ".venv" / "bin" / "reformsim"

@@ -25,7 +25,7 @@ from sim.compare import (
     mean_ci,
     paired_ci,
 )
-from sim.scenario import load
+from sim.config import load
 from tests.test_batch import write_tiny
 
 

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.config import load, override_config
 from sim.metrics import section
 from sim.model import ReformModel
 from sim.population import Benefit, Status
 from sim.rules.benefits import BenefitRules
 from sim.rules.funding import FundingRules
-from sim.scenario import load, override_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

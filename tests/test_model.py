@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 
 import sim.labour_market
 from sim.agents import EmploymentService, Municipality, Seeker
+from sim.config import load, override_config
 from sim.kernels.reference import match_week_reference
 from sim.model import ReformModel
 from sim.population import SEARCHING, Benefit, EventQueue, Status
-from sim.scenario import load, override_config
 
 REPO = Path(__file__).resolve().parent.parent
 MUNICIPAL = REPO / "scenarios" / "municipality_se.toml"

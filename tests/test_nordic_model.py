@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from sim.cli import main
+from sim.config import load, override_config
 from sim.metrics import section
 from sim.model import ReformModel
 from sim.rules.service_model import ServiceModel
-from sim.scenario import load, override_config
 
 REPO = Path(__file__).resolve().parent.parent
 NORDIC = REPO / "scenarios" / "nordic_model.toml"

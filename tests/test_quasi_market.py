@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from sim.cli import main
+from sim.config import load, override_config
 from sim.metrics import section
 from sim.model import ReformModel
 from sim.rules.choice import PRESETS, ChoiceRules
-from sim.scenario import load, override_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "scenarios" / "lov_vs_authorisation.toml"

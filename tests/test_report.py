@@ -11,8 +11,8 @@ import pytest
 
 from sim import batch
 from sim.cli import main
+from sim.config import load
 from sim.report import REPORT_FILE, make_report
-from sim.scenario import load
 from tests.test_batch import write_tiny
 
 PNG = b"\x89PNG\r\n\x1a\n"

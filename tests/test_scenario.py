@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.scenario import Config, ScenarioError, leaf_settings, load, override_config, resolve_key
+from sim.config import Config, ScenarioError, leaf_settings, load, override_config, resolve_key
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

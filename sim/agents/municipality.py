@@ -13,7 +13,7 @@ import math
 
 import mesa
 
-from sim.scenario import MunicipalitySpec
+from sim.config import MunicipalitySpec
 
 
 class Municipality(mesa.Agent):

@@ -1,0 +1,23 @@
+"""Configuration: the schema (frozen dataclasses), loading scenario files, and overrides."""
+
+from sim.config.build import ScenarioError, build
+from sim.config.load import deep_merge, from_dict, load
+from sim.config.overrides import leaf_settings, override_config, resolve_key
+from sim.config.schema import (
+    CalibrationTargets,
+    Config,
+    GeneratedWorld,
+    LabourMarketSettings,
+    MunicipalitySpec,
+    ProfilingSettings,
+    RunSettings,
+    ScenarioFile,
+    WorldSettings,
+)
+
+__all__ = [
+    "CalibrationTargets", "Config", "GeneratedWorld", "LabourMarketSettings", "MunicipalitySpec",
+    "ProfilingSettings", "RunSettings", "ScenarioError", "ScenarioFile", "WorldSettings",
+    "build", "deep_merge", "from_dict", "leaf_settings", "load", "override_config",
+    "resolve_key",
+]

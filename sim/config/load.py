@@ -1,0 +1,98 @@
+"""Scenario files: TOML -> validated, frozen configuration (sim/config/schema.py).
+
+A scenario file has the base settings as top-level tables (`[run]`, `[world]`, `[labour_market]`,
+...), optional `[arms.NAME]` tables that override any of them for a named variant, an optional
+`[sweep]` (a grid: `"labour_market.separation_rate" = [0.001, 0.002]`) and `replications`. A file
+may `extends = "other.toml"`: its tables are merged over the other's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+
+from sim.config.build import ScenarioError, _check_number, _expect, _unknown, build
+from sim.config.overrides import override_config, resolve_key
+from sim.config.schema import Config, ScenarioFile
+
+TOP_LEVEL = ("name", "description", "replications", "arms", "sweep", "extends")
+
+
+def load(path: str | Path) -> ScenarioFile:
+    """Read and validate a scenario file; raise ScenarioError with one clear line if it is bad."""
+    path = Path(path)
+    return from_dict(_read(path), source=str(path), default_name=path.stem)
+
+
+def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The TOML table of `path`, merged over the file it `extends` (a path relative to it)."""
+    source = str(path)
+    if not path.is_file():
+        raise ScenarioError(source, "", "file not found; `reformsim scenarios` lists shipped ones")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(source, "", f"not valid TOML: {e}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(source, "", "not a UTF-8 text file") from None
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    parent = _expect(source, "extends", parent, str)
+    parent_path = (path.parent / parent).resolve()
+    if parent_path in seen or parent_path == path.resolve():
+        raise ScenarioError(source, "extends", f"{parent!r} extends itself in a cycle")
+    base = _read(parent_path, (*seen, path.resolve()))
+    for key in ("name", "description"):
+        base.pop(key, None)
+    for key in ("arms", "sweep"):  # inherited unless the file has its own, which replace them
+        if key in data:
+            base.pop(key, None)
+    return deep_merge(base, data)
+
+
+def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario") -> ScenarioFile:
+    data = dict(data)
+    base_keys = {f.name for f in dataclasses.fields(Config)}
+    for key in data:
+        if key not in base_keys and key not in TOP_LEVEL:
+            _unknown(source, key, key, base_keys | set(TOP_LEVEL))
+    name = _expect(source, "name", data.get("name", default_name), str)
+    description = _expect(source, "description", data.get("description", ""), str)
+    base_data = {k: v for k, v in data.items() if k in base_keys}
+    base = build(Config, base_data, source, "")
+    reps = data.get("replications", base.run.replications)
+    reps = _check_number(source, "replications", reps, int, 1, 10_000)
+
+    arms: dict[str, Config] = {}
+    arms_data = _expect(source, "arms", data.get("arms", {}), dict)
+    for arm_name, override in arms_data.items():
+        override = _expect(source, f"arms.{arm_name}", override, dict)
+        arms[arm_name] = build(Config, deep_merge(base_data, override), source, f"arms.{arm_name}")
+
+    sweep: dict[str, tuple] = {}
+    for key, values in _expect(source, "sweep", data.get("sweep", {}), dict).items():
+        if not isinstance(values, list) or not values:
+            raise ScenarioError(source, f"sweep.{key}", "must be a non-empty list of values")
+        try:
+            resolve_key(key, source, base.to_dict())
+        except ScenarioError as e:
+            raise ScenarioError(source, f"sweep.{key}", e.problem) from None
+        for i, value in enumerate(values):
+            try:
+                override_config(base, {key: value}, source)
+            except ScenarioError as e:
+                raise ScenarioError(source, f"sweep.{key}[{i}]", e.problem) from None
+        sweep[key] = tuple(values)
+    return ScenarioFile(name, source, base, arms, sweep, reps, description, data)
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,247 @@
+"""The configuration schema: frozen dataclasses whose fields carry their ranges or choices.
+
+A scenario file (sim/config/load.py) is validated into these classes; a new setting is one line
+with `setting(default, lo=..., hi=...)` and is checked like every other (sim/config/build.py).
+Sources of defaults are cited in the scenario files (scenarios/evidence.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from sim.config.build import ScenarioError
+from sim.rules.benefits import BenefitRules
+from sim.rules.funding import FundingRules, MunicipalBehaviour
+from sim.rules.service import ServiceScheme
+from sim.rules.service_model import ServiceModel
+from sim.settings import setting
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How long and how: `weeks` are reported after `burn_in_weeks` of unreported warm-up."""
+
+    weeks: int = setting(260, lo=1, hi=5200)
+    burn_in_weeks: int = setting(260, lo=0, hi=5200)
+    seed: int = setting(20260101, lo=0, hi=2**63 - 1)
+    replications: int = setting(1, lo=1, hi=10_000)
+    seeker_agents: bool = setting(True)
+    threads: int = setting(0, lo=0, hi=1024)
+
+    def check(self):
+        if self.burn_in_weeks >= 4 * self.weeks + 520:
+            yield "burn_in_weeks", "is implausibly long for the run; allowed < 4 * weeks + 520"
+
+
+@dataclass(frozen=True)
+class MunicipalitySpec:
+    """A municipality: its labour force (persons) and the local labour market it belongs to."""
+
+    name: str = setting()
+    labour_force: int = setting(lo=100, hi=20_000_000)
+    market: str = setting()
+    pilot: bool = setting(False)
+    capability: float = setting(1.0, lo=0.0, hi=3.0)
+
+
+@dataclass(frozen=True)
+class GeneratedWorld:
+    """A synthetic country: municipality sizes log-normal, grouped into local labour markets."""
+
+    municipalities: int = setting(lo=1, hi=5000)
+    labour_force: int = setting(lo=1000, hi=50_000_000)
+    markets: int = setting(lo=1, hi=5000)
+    size_sigma: float = setting(1.1, lo=0.0, hi=4.0)
+    pilot_share: float = setting(0.0, lo=0.0, hi=1.0)
+
+
+@dataclass(frozen=True)
+class WorldSettings:
+    """Who lives where and what they can do."""
+
+    country: str = setting("se", choices=("se", "fi"))
+    municipalities: tuple[MunicipalitySpec, ...] = setting(())
+    generate: GeneratedWorld | None = setting(None)
+    occupations: int = setting(12, lo=1, hi=64)
+    occupation_similarity: float = setting(0.35, lo=0.0, hi=1.0)
+    education_shares: tuple[float, ...] = setting((0.12, 0.43, 0.45))
+    age_shares: tuple[float, ...] = setting((0.12, 0.66, 0.22))
+    skill_by_education: tuple[float, ...] = setting((-0.5, 0.0, 0.3))
+    skill_by_age: tuple[float, ...] = setting((-0.3, 0.1, -0.2))
+    skill_sd: float = setting(0.4, lo=0.0, hi=5.0)
+
+    def check(self):
+        if bool(self.municipalities) == (self.generate is not None):
+            yield "municipalities", "give either [[world.municipalities]] or [world.generate]"
+        names = [m.name for m in self.municipalities]
+        if len(set(names)) != len(names):
+            yield "municipalities", "municipality names must be unique"
+        yield from _shares(self, "education_shares", "age_shares")
+        for key in ("skill_by_education", "skill_by_age"):
+            if len(getattr(self, key)) != 3:
+                yield key, "needs 3 values (one per band)"
+
+
+@dataclass(frozen=True)
+class LabourMarketSettings:
+    """Flows of the labour market, all per week; see scenarios/ for sources and estimates."""
+
+    initial_unemployment: float = setting(0.07, lo=0.0, hi=0.9)
+    initial_skill_gradient: float = setting(1.5, lo=0.0, hi=10.0)
+    initial_spell_weeks: float = setting(80.0, lo=1.0, hi=1000.0)
+    separation_rate: float = setting(0.00145, lo=0.0, hi=0.2)
+    separation_skill_gradient: float = setting(0.5, lo=0.0, hi=5.0)
+    vacancy_rate: float = setting(0.0018, lo=0.0, hi=0.2)
+    vacancy_weeks: int = setting(6, lo=1, hi=52)
+    threshold_mean: float = setting(2.5, lo=-10.0, hi=10.0)
+    threshold_sd: float = setting(0.8, lo=0.0, hi=10.0)
+    wage_mean: float = setting(33_000.0, lo=0.0, hi=1e7)
+    wage_sd: float = setting(7_000.0, lo=0.0, hi=1e7)
+    wage_skill_gradient: float = setting(4_000.0, lo=0.0, hi=1e7)
+    applications: float = setting(1.0, lo=0.0, hi=50.0)
+    effort_decline: float = setting(0.4, lo=0.0, hi=1.0)
+    effort_by_age: tuple[float, ...] = setting((1.1, 1.0, 0.7))
+    screening_noise: float = setting(1.5, lo=0.0, hi=10.0)
+    stigma_per_week: float = setting(0.002, lo=0.0, hi=1.0)
+    stigma_cap_weeks: float = setting(78.0, lo=0.0, hi=1000.0)
+    inactivity_rate: float = setting(0.006, lo=0.0, hi=0.5)
+    reentry_weeks: float = setting(52.0, lo=1.0, hi=1000.0)
+    cycle_amplitude: float = setting(0.0, lo=0.0, hi=0.9)
+    cycle_weeks: int = setting(260, lo=2, hi=5200)
+    shock_week: int = setting(-1, lo=-1, hi=5200)
+    shock_size: float = setting(0.0, lo=-0.95, hi=5.0)
+    shock_weeks: int = setting(0, lo=0, hi=5200)
+
+    def check(self):
+        if len(self.effort_by_age) != 3:
+            yield "effort_by_age", "needs 3 values (ages 16-24, 25-54, 55-64)"
+        if any(v < 0 for v in self.effort_by_age):
+            yield "effort_by_age", "values must be >= 0"
+
+
+@dataclass(frozen=True)
+class ProfilingSettings:
+    """Statistical profiling into tiers 1 (near work) .. 3 (far), as the Swedish PES does."""
+
+    noise_sd: float = setting(0.5, lo=0.0, hi=10.0)
+    tier_cutoffs: tuple[float, ...] = setting((0.2, -0.6))
+    duration_weight: float = setting(0.003, lo=0.0, hi=1.0)
+    reprofile_weeks: int = setting(13, lo=1, hi=520)
+
+    def check(self):
+        c = self.tier_cutoffs
+        if len(c) != 2 or not c[0] > c[1]:
+            yield "tier_cutoffs", "needs 2 values, tier 1 above the first, tier 3 below the second"
+
+
+def _shares(obj, *keys):
+    for key in keys:
+        values = getattr(obj, key)
+        if len(values) != 3 or any(v < 0 for v in values) or abs(sum(values) - 1) > 1e-6:
+            yield key, f"needs 3 non-negative shares summing to 1, got {list(values)}"
+
+
+@dataclass(frozen=True)
+class CalibrationTargets:
+    """Targets the baseline is checked against (simulated beside target in every summary).
+
+    Defaults are the Swedish figures of DOMAIN.md 5.1 and the parameter table; tolerances are
+    what `tests/test_calibration.py` holds the municipal scenario to."""
+
+    unemployment_rate: float = setting(0.071, lo=0.0, hi=1.0)
+    unemployment_rate_tolerance: float = setting(0.012, lo=0.0, hi=1.0)
+    long_term_share: float = setting(0.40, lo=0.0, hi=1.0)
+    long_term_share_tolerance: float = setting(0.06, lo=0.0, hi=1.0)
+    job_finding_rate: float = setting(0.018, lo=0.0, hi=1.0)
+    job_finding_rate_tolerance: float = setting(0.003, lo=0.0, hi=1.0)
+    monthly_hazard_short: float = setting(0.12, lo=0.0, hi=1.0)
+    monthly_hazard_short_tolerance: float = setting(0.03, lo=0.0, hi=1.0)
+    monthly_hazard_long: float = setting(0.035, lo=0.0, hi=1.0)
+    monthly_hazard_long_tolerance: float = setting(0.015, lo=0.0, hi=1.0)
+
+    sources: tuple[str, ...] = setting((
+        "AF Dec 2024: 7.1 % registered",
+        "AF Dec 2023/2024: 40 % unemployed >= 12 months",
+        "AF weekly statistics: 6,643 / 370,386 = 1.8 %/week",
+        "[EST] 0.12/month for spells < 6 months",
+        "[EST] 0.03-0.04/month for spells >= 12 months",
+    ))
+
+    INDICATORS = ("unemployment_rate", "long_term_share", "job_finding_rate",
+                  "monthly_hazard_short", "monthly_hazard_long")
+
+    def check(self):
+        if len(self.sources) != len(self.INDICATORS):
+            yield "sources", f"needs {len(self.INDICATORS)} texts, one per target, in order"
+
+    def targets(self):
+        """(indicator, target, tolerance, source) for each target."""
+        for name, source in zip(self.INDICATORS, self.sources, strict=True):
+            yield name, getattr(self, name), getattr(self, name + "_tolerance"), source
+
+
+@dataclass(frozen=True)
+class Config:
+    """A fully resolved configuration: everything one run needs besides its seed."""
+
+    run: RunSettings = setting(RunSettings())
+    world: WorldSettings = setting(WorldSettings())
+    labour_market: LabourMarketSettings = setting(LabourMarketSettings())
+    profiling: ProfilingSettings = setting(ProfilingSettings())
+    benefits: BenefitRules = setting(BenefitRules())
+    funding: FundingRules = setting(FundingRules())
+    municipal: MunicipalBehaviour = setting(MunicipalBehaviour())
+    calibration: CalibrationTargets = setting(CalibrationTargets())
+    services: dict[str, ServiceScheme] = setting(default_factory=dict)
+    service_model: ServiceModel = setting(ServiceModel())
+
+    def check(self):
+        names = {m.name for m in self.world.municipalities}
+        for i, muni in enumerate(self.funding.municipalities):
+            if names and muni not in names:
+                yield (f"funding.municipalities[{i}]",
+                       f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
+        for key, scheme in self.services.items():
+            for i, muni in enumerate(scheme.municipalities):
+                if names and muni not in names:
+                    yield (f"services.{key}.municipalities[{i}]",
+                           f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
+
+    @property
+    def tiers(self) -> int:
+        """Profiling tiers, 1 (near work) .. n (far): one more than the cut-offs."""
+        return len(self.profiling.tier_cutoffs) + 1
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def digest(self, seed: int | None = None) -> str:
+        """A short, stable hash of this configuration (and seed): the run id."""
+        payload = json.dumps({"config": self.to_dict(), "seed": seed}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A scenario file: a base configuration, named arms, a sweep grid and replications."""
+
+    name: str
+    source: str
+    base: Config
+    arms: dict[str, Config]
+    sweep: dict[str, tuple]
+    replications: int
+    description: str = ""
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def arm(self, name: str | None) -> Config:
+        """The configuration of arm `name` (None: the first arm, or the base without arms)."""
+        if name is None:
+            return next(iter(self.arms.values())) if self.arms else self.base
+        if name not in self.arms:
+            allowed = ", ".join(self.arms) or "(this scenario has no arms)"
+            raise ScenarioError(self.source, "--arm", f"unknown arm {name!r}; allowed: {allowed}")
+        return self.arms[name]
