@@ -1,7 +1,7 @@
 """The public baseline of the municipal scenario is calibrated to the Swedish figures.
 
 Why: every reform arm is compared against this baseline, so it must reproduce what the Swedish
-employment service reports (DOMAIN.md 5.1): registered unemployment, the long-term share, the
+employment service reports (evidence.md 5.1): registered unemployment, the long-term share, the
 weekly job-finding rate, and job chances that fall with spell length and distance from work.
 The targets and tolerances are the scenario's own `[calibration]` table, the same figures
 `reformsim run` prints beside the simulation. Full size (79,000 persons), 260 weeks of burn-in

@@ -1,7 +1,7 @@
 """The employment service's own service model: caseworkers, meetings, the job-search obligation
 and sanctions; Finland's Nordic model against the TE services before it (issue 6).
 
-Why: the Nordic model of 2 May 2022 is a reform users study (DOMAIN.md 4.2). Meetings and
+Why: the Nordic model of 2 May 2022 is a reform users study (evidence.md 4.2). Meetings and
 obligations must raise search and exits to work (Hägglund 2009; Behaghel et al. 2014), but part
 of what the treated gain comes at the expense of others competing for the same vacancies
 (Progress, IFAU 2019:27), and that must come out of the matching kernel, not be assumed.
@@ -245,7 +245,7 @@ def test_the_nordic_scenario_is_a_finnish_employment_area_with_the_reforms_staff
     assert pre.world.country == "fi" and pre.benefits.system == "fi"
     municipalities = pre.world.municipalities
     assert len({m.market for m in municipalities}) == 1 and len(municipalities) >= 2
-    assert sum(m.labour_force for m in municipalities) >= 20_000, "TE24 minimum (DOMAIN 4.1)"
+    assert sum(m.labour_force for m in municipalities) >= 20_000, "TE24 minimum (evidence.md 4.1)"
     assert (pre.service_model.preset, nordic.service_model.preset) == ("fi_pre2022", "fi_nordic")
     extra = nordic.service_model.caseworkers_per_1000 - pre.service_model.caseworkers_per_1000
     assert extra == pytest.approx(1200 / 2630, abs=0.01), "1,200 staff over 2.63 million"
