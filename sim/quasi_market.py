@@ -134,7 +134,7 @@ class QuasiMarket:
 
     def _priority(self, persons: np.ndarray) -> np.ndarray:
         """Referral weight: a cost-bearing municipality may favour seekers about to enter a
-        higher co-financing band (the incentive TE24 creates, DOMAIN 4.1)."""
+        higher co-financing band (the incentive TE24 creates, evidence.md 4.1)."""
         b, f = self.model.config.municipal, self.model.config.funding
         weight = np.ones(len(persons))
         if self.responds and b.targeting == "cofinancing_band" and f.cofinancing_bands:
@@ -434,7 +434,7 @@ class QuasiMarket:
             self._review(week)
 
     def _switch(self, week: int) -> None:
-        """Active choosers may switch provider (LOV: at any time, DOMAIN 1.1): each week a
+        """Active choosers may switch provider (LOV: at any time, evidence.md 1.1): each week a
         share reconsiders and moves to a provider with published stars above their own
         provider's and a free place, the best-rated first."""
         c, pop = self.s.choice, self.model.population

@@ -1,15 +1,15 @@
 """EmploymentService: the state's agency (Arbetsförmedlingen / the TE services).
 
 It registers the newly unemployed and profiles them into tiers 1..3 with a noisy statistical
-profile (DOMAIN.md 1.1: about 30 factors such as education, age and time unemployed decide the
+profile (evidence.md 1.1: about 30 factors such as education, age and time unemployed decide the
 level); its caseworkers meet seekers on the service model's contact pattern as far as their
 hours allow; it sets the job-search effort and obligation of each seeker, checks the obligation
-and sanctions lapses in benefit days lost (sim/rules/service_model.py, DOMAIN.md 4.2). Benefits
+and sanctions lapses in benefit days lost (sim/rules/service_model.py, evidence.md 4.2). Benefits
 themselves are paid by sim/public_finance.py, which withholds the `sanction_days` column.
 
 Meetings and obligations work only through applications (Hägglund 2009: monitoring plus
 job-search activities raised outflow to work; Behaghel et al. 2014: intensive counselling raised
-exit rates by 15-35 %, DOMAIN.md 6), so whatever the treated gain at the expense of others
+exit rates by 15-35 %, evidence.md 6), so whatever the treated gain at the expense of others
 competing for the same vacancies (Progress, IFAU 2019:27) comes out of the matching kernel.
 
 Weekly order: `register` (stage 3), `hold_meetings` (after profiling: caseworker hours are

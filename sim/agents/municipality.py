@@ -1,9 +1,9 @@
 """Municipality (kommun / kunta): pays social assistance and, where it holds responsibility,
 runs or buys employment services within a budget.
 
-In Sweden a third of Nacka's social assistance is due to unemployment (DOMAIN.md section 0),
+In Sweden a third of Nacka's social assistance is due to unemployment (evidence.md section 0),
 which is why who runs employment services matters to municipal budgets. A municipality's
-service capability starts where its history puts it (pilot municipalities ahead, DOMAIN 0) and
+service capability starts where its history puts it (pilot municipalities ahead, evidence.md 0) and
 grows with experience towards `municipal.capability_max`.
 """
 

@@ -4,7 +4,7 @@ Each week a provider chooses service hours for each participant to maximise expe
 minus cost, plus its mission weight times the value of a job. Nothing is scripted about whom it
 serves: parking (little effort on those far from work) follows when the result payment does not
 rise enough with the tier to offset lower job chances, and creaming (refusing the hard to place)
-when refusal is allowed and a participant's expected margin is negative (DOMAIN.md 1.5, 6).
+when refusal is allowed and a participant's expected margin is negative (evidence.md 1.5, 6).
 """
 
 from __future__ import annotations

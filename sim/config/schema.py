@@ -148,7 +148,7 @@ def _shares(obj, *keys):
 class CalibrationTargets:
     """Targets the baseline is checked against (simulated beside target in every summary).
 
-    Defaults are the Swedish figures of DOMAIN.md 5.1 and the parameter table; tolerances are
+    Defaults are the Swedish figures of evidence.md 5.1 and the parameter table; tolerances are
     what `tests/test_calibration.py` holds the municipal scenario to."""
 
     unemployment_rate: float = setting(0.071, lo=0.0, hi=1.0)

@@ -1,4 +1,4 @@
-"""Unemployment benefits as data, for Sweden and Finland (DOMAIN.md 4.1, 5.1, 5.2).
+"""Unemployment benefits as data, for Sweden and Finland (evidence.md 4.1, 5.1, 5.2).
 
 Four kinds of benefit, named by what they are in each country:
 - income-related insurance: Sweden's a-kassa (80 % then 70 % of the wage, daily caps of 1,200

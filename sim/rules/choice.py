@@ -1,5 +1,5 @@
 """Customer-choice regimes as data: who may provide, who chooses, and how providers are held
-to account (DOMAIN.md sections 1-3).
+to account (evidence.md sections 1-3).
 
 A regime is a named preset of settings; any setting given in a scenario overrides the preset, so
 hybrids are one line (`choice.refusal_allowed = true` under LOV). Agents ask these settings; no

@@ -1,4 +1,4 @@
-"""Who pays what: funding rules as presets with overridable settings (DOMAIN.md 0, 3, 4.1).
+"""Who pays what: funding rules as presets with overridable settings (evidence.md 0, 3, 4.1).
 
 - `state`: Sweden today. The state buys services and pays unemployment benefits; municipalities
   pay social assistance.
@@ -10,7 +10,7 @@
   central-government transfer (allocated 50/50 on working-age population and unemployment), and
   co-finance the labour market subsidy, the basic allowance and the basic part of the
   earnings-related allowance from benefit day 101, days in services counted. The step
-  percentages (10 % from day 101, 20 % from 201, 30 % from 301) are [UNVERIFIED] (DOMAIN 4.1).
+  percentages (10 % from day 101, 20 % from 201, 30 % from 301) are [UNVERIFIED] (evidence.md 4.1).
 - `fi_pre2025`: the old Finnish model: the labour market subsidy only, 50 % from day 301, 70 %
   after day 1,000, days in activation services not counted; the state runs services.
 
@@ -97,7 +97,7 @@ class FundingRules(Preset):
 
 @dataclass(frozen=True)
 class MunicipalBehaviour:
-    """How a municipality that bears costs responds (DOMAIN.md 0 and 4.1): it may target its
+    """How a municipality that bears costs responds (evidence.md 0 and 4.1): it may target its
     services on seekers nearing a co-financing band, it learns to run services (capability grows
     with experience; municipalities that ran the employment pilots start ahead: the "same
     starting line" question), and with `budget_rule = "transfer"` it sizes its services to the

@@ -1,10 +1,10 @@
 """How providers are paid: a base fee per participant-month and a result payment per sustained
-job, both by tier, as presets with overridable settings (DOMAIN.md 1.1, 1.5, 3).
+job, both by tier, as presets with overridable settings (evidence.md 1.1, 1.5, 3).
 
 - `krom`: the employment service's Rusta och matcha (KROM): levels A/B/C (our tiers 1..3),
   base payment "significantly lower", result payment "significantly higher" than before, paid
   after 6 months of work or studies. SEK amounts are [NOT FOUND]: the values here are [EST] from
-  a cost of 15,000-25,000 SEK per participant and a 30:70 base:result split (DOMAIN table).
+  a cost of 15,000-25,000 SEK per participant and a 30:70 base:result split (evidence.md table).
 - `jobbpeng`: Nacka's jobbpeng: a running fee of 3,686 SEK/month (grund) or 4,858 (förstärkt);
   the third level's amount is [NOT FOUND], so tiers 1-2 get grund and tier 3 förstärkt [EST];
   a bonus for 6 months of self-sufficiency, amount [NOT FOUND], 20,000 SEK [EST]; payment

@@ -1,4 +1,4 @@
-"""Who is referred to a service, and for how long (DOMAIN.md 1.1).
+"""Who is referred to a service, and for how long (evidence.md 1.1).
 
 Rusta och matcha serves mostly seekers far from the labour market, decided by the statistical
 profile; a service lasts 6 months and can be extended by 6. Places may be budgeted (the 2024

@@ -1,7 +1,7 @@
 """A service scheme as data: the purchaser and area, the rules it buys under (referral,
 choice, payment), the providers it can draw on, and how service hours work on job chances.
 
-The effect sizes are [EST]: DOMAIN.md's synthesis is that private provision does not beat public
+The effect sizes are [EST]: evidence.md's synthesis is that private provision does not beat public
 on average (IFAU 2024:17; Behaghel et al. 2014: public about twice as effective per
 beneficiary), intensive counselling raises exit rates by 15-35 %, and there is a lock-in effect
 in the first year (AF's STOM evaluation).

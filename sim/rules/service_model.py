@@ -1,18 +1,18 @@
 """The public employment service's own service model as data: contact pattern, job-search
 obligation, monitoring and sanctions (presets), and the offices' staffing and how seekers
-respond (settings shared by every preset). DOMAIN.md 4.2 and 6.
+respond (settings shared by every preset). evidence.md 4.2 and 6.
 
 Presets (any field given in a scenario overrides its preset, so a hybrid is one line):
-- `se_default`: the Swedish employment service's ordinary contact pattern. DOMAIN.md has no
+- `se_default`: the Swedish employment service's ordinary contact pattern. evidence.md has no
   figure for it: a first meeting within 2 weeks and a follow-up about every 3 months are [EST].
   Sweden's individual job-search requirement (the monthly activity report) is not switched on
   (`applications_required = 0`), so the calibrated Swedish baseline keeps its calibration; its
   sanction ladder, a warning then 1, 5 and 10 days without benefit (SFS 1997:238, 43 a §), is
-  [UNVERIFIED] (not in DOMAIN.md) and only applies once a requirement is set.
+  [UNVERIFIED] (not in evidence.md) and only applies once a requirement is set.
 - `fi_pre2022`: Finland's TE services before 2 May 2022: a first interview within 2 weeks and
-  contact about every 3 months (DOMAIN 4.2); no numeric job-search requirement. Waiting periods
-  were longer then (the maximum was 90 days, DOMAIN 4.2); the 60 and 90 day steps are [EST].
-- `fi_nordic`: the Nordic labour market service model from 2 May 2022 (DOMAIN 4.2): an initial
+  contact about every 3 months (evidence.md 4.2); no numeric job-search requirement. Waiting periods
+  were longer then (the maximum was 90 days, evidence.md 4.2); the 60 and 90 day steps are [EST].
+- `fi_nordic`: the Nordic labour market service model from 2 May 2022 (evidence.md 4.2): an initial
   interview within 5 working days (1 week), meetings about every 2 weeks for the first 3 months,
   a 3-month break, an intensive month again at 6 months, then every 3 months [EST]; 4 job
   applications a month as the rule, fewer in a weak local market (2 [EST]); a first lapse gets
