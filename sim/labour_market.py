@@ -10,13 +10,16 @@ to the Numba kernel (sim/kernels/matching.py); its pure-Python twin is held equa
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 
 from sim.config import Config
+from sim.indicators import SPELL_BANDS
 from sim.kernels import rng
 from sim.kernels.matching import match_week
 from sim.population import EventQueue, Population, Status, World
+from sim.week import Week
 
 S_VACANCY = rng.stream_id("vacancies")
 S_SEPARATION = rng.stream_id("separation")
@@ -63,13 +66,62 @@ class LabourMarket:
         lm, n_occ = config.labour_market, config.world.occupations
         self.n_occ = n_occ
         self.vacancies = Vacancies()
-        self.separations = EventQueue()
+        self.endings = EventQueue()  # scheduled job separations
         cell = population.market.astype(np.int64) * n_occ + population.occupation
         self.cell_labour_force = np.bincount(cell, minlength=world.n_markets * n_occ)
         a = config.world.occupation_similarity
         d = np.abs(np.subtract.outer(np.arange(n_occ), np.arange(n_occ)))
         self.similarity = np.where(d == 0, 1.0, a**d).astype(np.float64)
         self.weekly_vacancies = lm.vacancy_rate * self.cell_labour_force
+        self.tiers = config.tiers
+        self.expired = 0
+        self._by_tier: deque = deque(maxlen=53)  # (week, seekers, hires) by tier, recent weeks
+
+    # ----------------------------------------------------------------------------- stages
+    def demand(self, week: Week) -> None:
+        week.row["demand_factor"] = self.demand_factor(week.number)
+        week.row["vacancies_posted"] = self.post_vacancies(week.number)
+
+    def separations(self, week: Week) -> None:
+        week.separated = self.separate(week.number)
+        week.row["separations"] = len(week.separated)
+
+    def matching(self, week: Week) -> None:
+        """This week's applications, screening and hires; their indicators."""
+        week.hired, week.sent = self.match(week.number, week.seekers, week.applications,
+                                           week.boost)
+        self._record(week)
+
+    def _record(self, week: Week) -> None:
+        pop, row, seekers, hired = self.pop, week.row, week.seekers, week.hired
+        is_hired = np.isin(seekers, hired)
+        spell = pop.spell_weeks[seekers]
+        row["seekers"] = len(seekers)
+        row["hires"] = len(hired)
+        row["applications"] = int(week.sent.sum())
+        row["job_finding_rate"] = len(hired) / len(seekers) if len(seekers) else float("nan")
+        for band, (lo, hi) in SPELL_BANDS.items():
+            m = (spell >= lo) & (spell < hi)
+            row[f"seekers_{band}"] = int(m.sum())
+            row[f"hires_{band}"] = int(is_hired[m].sum())
+        tier = pop.tier[seekers].astype(np.int64)
+        n = np.bincount(tier, minlength=self.tiers + 1)[1:]
+        h = np.bincount(tier[is_hired], minlength=self.tiers + 1)[1:]
+        for t in range(1, self.tiers + 1):
+            row[f"seekers_tier{t}"] = int(n[t - 1])
+            row[f"hires_tier{t}"] = int(h[t - 1])
+        self._by_tier.append((week.number, n, h))
+        row["mean_wage_hired"] = float(pop.wage[hired].mean()) if len(hired) else float("nan")
+        row["vacancies_filled"] = len(hired)
+        row["vacancies_expired"] = self.expired
+
+    def recent_by_tier(self, before_week: int, weeks: int) -> tuple[np.ndarray, np.ndarray]:
+        """Seekers and hires by tier summed over the last `weeks` weeks before `before_week`."""
+        recent = [(n, h) for w, n, h in self._by_tier if w < before_week][-weeks:]
+        if not recent:
+            return np.zeros(self.tiers), np.zeros(self.tiers)
+        return (np.sum([n for n, _ in recent], axis=0).astype(float),
+                np.sum([h for _, h in recent], axis=0).astype(float))
 
     # ----------------------------------------------------------------------------- demand
     def demand_factor(self, week: int) -> float:
@@ -111,11 +163,11 @@ class LabourMarket:
         weeks = 1 + np.floor(np.log1p(-u) / np.log1p(-hazard)).astype(np.int64)
         when = week + np.minimum(weeks, 1_000_000)
         self.pop.separation_week[persons] = np.minimum(when, np.iinfo(np.int32).max)
-        self.separations.schedule(when, persons)
+        self.endings.schedule(when, persons)
 
     def separate(self, week: int) -> np.ndarray:
         """Persons whose job ends this week (still employed with that end date)."""
-        due = self.separations.pop(week)
+        due = self.endings.pop(week)
         pop = self.pop
         return due[(pop.status[due] == Status.EMPLOYED) & (pop.separation_week[due] == week)]
 

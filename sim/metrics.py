@@ -17,7 +17,8 @@ import numpy as np
 import pyarrow as pa
 
 from sim import indicators
-from sim.indicators import REGISTRATION_BANDS, SPELL_BANDS, WEEKS_PER_MONTH, band_name
+from sim.indicators import WEEKS_PER_MONTH
+from sim.week import Week
 
 
 def monthly(weekly_rate: float) -> float:
@@ -44,30 +45,9 @@ class Metrics:
         self.declared = {i.key: i for i in indicators.weekly(self.context)}
         self.rows: list[dict] = []
 
-    def start_week(self, week: int) -> dict:
-        return {"week": week, "demand_factor": self.model.labour_market.demand_factor(week)}
-
-    def record_matching(self, w: dict, seekers, hired, sent) -> None:
-        pop = self.model.population
-        is_hired = np.isin(seekers, hired)
-        spell = pop.spell_weeks[seekers]
-        w["seekers"] = len(seekers)
-        w["hires"] = len(hired)
-        w["applications"] = int(sent.sum())
-        w["job_finding_rate"] = ratio(len(hired), len(seekers))
-        for band, (lo, hi) in SPELL_BANDS.items():
-            m = (spell >= lo) & (spell < hi)
-            w[f"seekers_{band}"] = int(m.sum())
-            w[f"hires_{band}"] = int(is_hired[m].sum())
-        tier = pop.tier[seekers]
-        for t in range(1, self.context.tiers + 1):
-            m = tier == t
-            w[f"seekers_tier{t}"] = int(m.sum())
-            w[f"hires_tier{t}"] = int(is_hired[m].sum())
-        w["mean_wage_hired"] = float(pop.wage[hired].mean()) if len(hired) else float("nan")
-        w["vacancies_filled"] = len(hired)
-        w["vacancies_expired"] = self.model.labour_market.expired
-        self._record_service_model_matching(w, seekers, is_hired, sent)
+    def record(self, week: Week) -> None:
+        """Complete the week's row and keep it: stage 10."""
+        self.end_week(week.row)
 
     def end_week(self, w: dict) -> None:
         model, pop = self.model, self.model.population
@@ -158,26 +138,6 @@ class Metrics:
         return out
 
     # ------------------------------------------------------------- the employment service
-    def _record_service_model_matching(self, w: dict, seekers, is_hired, sent) -> None:
-        """Seekers, hires and applications of the treated and the untreated (displacement),
-        and hires by weeks since registration."""
-        pop = self.model.population
-        group = pop.treated[seekers].astype(np.int64)  # 1 treated, 0 untreated
-        n = np.bincount(group, minlength=2)
-        hires = np.bincount(group[is_hired], minlength=2)
-        apps = np.bincount(group, weights=sent, minlength=2)
-        for k, name in ((1, "treated"), (0, "untreated")):
-            w[f"employment_service.seekers_{name}"] = int(n[k])
-            w[f"employment_service.hires_{name}"] = int(hires[k])
-            w[f"employment_service.applications_{name}"] = int(apps[k])
-        starts = np.array([lo for lo, _ in REGISTRATION_BANDS])
-        band = np.searchsorted(starts, pop.spell_weeks[seekers], side="right") - 1
-        n = np.bincount(band, minlength=len(starts))
-        hires = np.bincount(band[is_hired], minlength=len(starts))
-        for k, (lo, hi) in enumerate(REGISTRATION_BANDS):
-            w[f"employment_service.seekers_registered_{band_name(lo, hi)}"] = int(n[k])
-            w[f"employment_service.hires_registered_{band_name(lo, hi)}"] = int(hires[k])
-
     def _employment_service_finals(self, col: dict) -> dict:
         es = "employment_service."
         sm = self.model.config.service_model

@@ -1,8 +1,10 @@
-"""ReformModel: builds the world and owns the weekly step order (DESIGN.md, Data flow).
+"""ReformModel: builds the world and runs the week as a declared list of stages.
 
-One step is one week. `step` reads as the list of stages; each stage belongs to the agent or
-module that does it. Weeks before 0 are burn-in (the labour market settling from its initial
-draw) and are recorded but not summarised.
+One step is one week (DESIGN.md, Data flow). `STAGES` is the week's order: each entry names a
+process and its stage method; a stage reads what earlier ones left in the `Week`
+(sim/week.py) and writes its indicators into the week's row. Adding a mechanism is a new
+module and a line here. Weeks before 0 are burn-in (the labour market settling from its
+initial draw) and are recorded but not summarised.
 """
 
 from __future__ import annotations
@@ -13,18 +15,45 @@ import mesa
 import numba
 import numpy as np
 
-from sim.agents import EmploymentService, Municipality, Seeker
+from sim.agents import EmploymentService, Municipality
 from sim.config import Config, ScenarioFile, load, override_config
 from sim.kernels import rng
 from sim.labour_market import LabourMarket
 from sim.ledger import Ledger
+from sim.market import Market
 from sim.metrics import Metrics
-from sim.population import NO_WEEK, SEARCHING, Benefit, EventQueue, Population, Status, World
+from sim.population import Benefit, Population, Status, World
 from sim.public_finance import PublicFinance
-from sim.quasi_market import QuasiMarket
+from sim.register import Register
+from sim.week import Week
 
 S_INITIAL = rng.stream_id("initial-state")
-S_INACTIVITY = rng.stream_id("inactivity")
+
+STAGES: tuple[str, ...] = (
+    "labour_market.demand",             # 1 vacancies arrive per market and occupation, expire
+    "labour_market.separations",        # 2 scheduled job endings
+    "register.inflow",                  # 3 the separated and those returning register,
+    "employment_service.registration",  #   are profiled into tiers,
+    "finance.entitlement",              #   are entitled to a benefit
+    "register.enrol",                   #   and join the register
+    "employment_service.meetings",      #   reprofiling; caseworker meetings as hours allow
+    "markets.intake",                   # 4 referral and 5 choice of provider
+    "employment_service.search",        #   job-search effort: applications
+    "markets.service",                  # 6 providers' hours raise applications, productivity
+    "labour_market.matching",           # 7 applications, screening, hires (Numba kernel)
+    "employment_service.monitoring",    #   job-search obligations and sanctions
+    "markets.hires",                    #   result candidates, referral outcomes
+    "register.hires",                   #   the hired leave the register
+    "markets.service_ends",             #   services that ran their length end
+    "register.inactivity",              #   some leave the labour force
+    "finance.payments",                 # 8 benefits, assistance, co-financing, transfers
+    "employment_service.staff",         #   caseworker time
+    "markets.settlement",               #   provider fees and result payments
+    "markets.provider_market",          # 9 exits, switching, tenders, ratings, entry, reviews
+    "register.spell_clock",             #   another week in every open spell
+    "markets.record",                   # 10 the week's indicators
+    "metrics.record",
+)
 
 
 class ReformModel(mesa.Model):
@@ -68,67 +97,35 @@ class ReformModel(mesa.Model):
             Municipality(self, i, spec) for i, spec in enumerate(self.world.municipalities)
         ]
         self.labour_market = LabourMarket(config, self.world, self.population, seed)
-        self.reentries = EventQueue()
-        self.seekers: dict[int, Seeker] = {}
-        self.registered = np.empty(0, dtype=np.int64)
-        self.inactive = 0  # count of persons out of the labour force (kept by events)
+        self.register = Register(self)
         self.metrics = Metrics(self)
         self._initial_state()
-        self.markets = [QuasiMarket(self, name, scheme, sid)
+        self.markets = [Market(self, name, scheme, sid)
                         for sid, (name, scheme) in enumerate(config.services.items())]
+        self.stages = self._bind(STAGES)
         # for Mesa's own tools (batch_run, SolaraViz): the week's headline indicators
         self.datacollector = mesa.DataCollector(model_reporters={
             key: (lambda m, key=key: m.metrics.rows[-1].get(key) if m.metrics.rows else None)
             for key in ("week", "unemployment_rate", "long_term_share", "job_finding_rate",
                         "registered", "hires", "vacancies_open")})
 
+    def _bind(self, stages: tuple[str, ...]) -> list:
+        """The bound stage methods in order; a process that is a list (the markets) runs its
+        stage for each member."""
+        calls = []
+        for stage in stages:
+            process, method = stage.split(".")
+            members = getattr(self, process)
+            for member in members if isinstance(members, list) else [members]:
+                calls.append(getattr(member, method))
+        return calls
+
     # ------------------------------------------------------------------------ the week
     def step(self) -> None:
-        week = self.week
-        lm, es = self.labour_market, self.employment_service
-        w = self.metrics.start_week(week)
-        w["vacancies_posted"] = lm.post_vacancies(week)  # 1 demand
-        separated = lm.separate(week)  # 2 separations
-        returning = self._returning(week)
-        newly = np.sort(np.concatenate([separated, returning]))  # disjoint sets
-        tenure = self._tenure(newly, week)
-        es.register(newly, week)  # 3 registration and profiling
-        self.finance.entitle(newly, tenure)
-        self._enrol(newly)
-        es.reprofile(self.registered, week)
-        es.hold_meetings(self.registered, week)  # 3b caseworker meetings (service model)
-        choices = [qm.choose(week, qm.refer(week)) for qm in self.markets]  # 4 referral, 5 choice
-        seekers = self.registered
-        applications = es.expected_applications(seekers)  # job-search effort
-        boost = np.zeros(len(seekers))
-        for qm in self.markets:  # 6 service
-            parts, extra, factor = qm.serve(week)
-            at = np.searchsorted(seekers, parts)
-            boost[at] += extra
-            applications[at] *= factor
-        hired, sent = lm.match(week, seekers, applications, boost)  # 7 matching
-        es.monitor(seekers, sent, hired, week)  # job-search obligation and sanctions
-        self.metrics.record_matching(w, seekers, hired, sent)
-        for qm in self.markets:
-            qm.on_hires(hired, week)
-        self._hire(hired, week)
-        for qm in self.markets:
-            qm.end_services(week)
-        left = self._leave_labour_force(week)
-        self.finance.pay(week)  # 8 payments: benefits, assistance, co-financing, transfers
-        es.pay_staff(week)
-        for qm in self.markets:
-            qm.pay(week, w)
-            qm.market(week)  # 9 market: ratings, reviews, entry, exit, tenders
-        self.population.spell_weeks[self.registered] += 1
-        w["registrations"], w["separations"], w["exits_inactive"] = (
-            len(newly),
-            len(separated),
-            len(left),
-        )
-        for qm, counts in zip(self.markets, choices, strict=True):
-            qm.record(w, counts)
-        self.metrics.end_week(w)  # 10 record
+        week = Week(self.week)
+        week.row["week"] = self.week
+        for stage in self.stages:
+            stage(week)
         self.datacollector.collect(self)
         self.week += 1
 
@@ -139,6 +136,19 @@ class ReformModel(mesa.Model):
             self.step()
             if progress is not None:
                 progress.update(1)
+
+    @property
+    def registered(self) -> np.ndarray:
+        """Registered seekers (open search or in a service), sorted."""
+        return self.register.registered
+
+    @property
+    def seekers(self) -> dict:
+        """Seeker agents by population row (when `run.seeker_agents`)."""
+        return self.register.seekers
+
+    def status_counts(self) -> dict[str, int]:
+        return self.register.status_counts()
 
     # ---------------------------------------------------------------------------- stages
     def _initial_state(self) -> None:
@@ -169,67 +179,7 @@ class ReformModel(mesa.Model):
         days = np.minimum(pop.spell_weeks[jobless] * cfg.benefits.days_per_week, 5000)
         pop.benefit_days[jobless] = days
         pop.cofinancing_days[jobless] = days
-        self._enrol(jobless)
-
-    def _tenure(self, persons: np.ndarray, week: int) -> np.ndarray:
-        """Weeks in the job just lost (0 for those returning from outside the labour force)."""
-        hired = self.population.hire_week[persons].astype(np.int64)
-        return np.where(hired != NO_WEEK, week - hired, 0)
-
-    def _returning(self, week: int) -> np.ndarray:
-        due = self.reentries.pop(week)
-        due = due[self.population.status[due] == Status.INACTIVE]
-        self.inactive -= len(due)
-        return due
-
-    def _enrol(self, persons: np.ndarray) -> None:
-        # `persons` are never already registered, so a merge by sorting suffices
-        self.registered = np.sort(np.concatenate([self.registered, persons]).astype(np.int64))
-        if self.config.run.seeker_agents:
-            for row in persons.tolist():
-                self.seekers[row] = Seeker(self, row)
-
-    def _deregister(self, persons: np.ndarray) -> None:
-        pop = self.population
-        keep = np.isin(pop.status[self.registered], SEARCHING)
-        self.registered = self.registered[keep]
-        pop.benefit[persons] = Benefit.NONE
-        pop.tier[persons] = 0
-        pop.provider[persons] = -1
-        pop.scheme[persons] = -1
-        pop.intensity[persons] = 0.0
-        if self.config.run.seeker_agents:
-            for row in persons.tolist():
-                self.seekers.pop(row).remove()
-
-    def _hire(self, hired: np.ndarray, week: int) -> None:
-        pop = self.population
-        pop.status[hired] = Status.EMPLOYED
-        pop.hire_week[hired] = week
-        self.labour_market.schedule_separations(hired, week)
-        self._deregister(hired)
-
-    def _leave_labour_force(self, week: int) -> np.ndarray:
-        """Some seekers leave the labour force (studies, care, illness) and return later."""
-        lm, pop = self.config.labour_market, self.population
-        seekers = self.registered
-        u = rng.uniforms(self.seed, S_INACTIVITY, week, seekers, 0)
-        leaving = seekers[u < lm.inactivity_rate]
-        pop.status[leaving] = Status.INACTIVE
-        back = rng.uniforms(self.seed, S_INACTIVITY, week, leaving, 1)
-        away = 1 + np.floor(-np.log1p(-back) * lm.reentry_weeks).astype(np.int64)
-        self.reentries.schedule(week + away, leaving)
-        self.inactive += len(leaving)
-        self._deregister(leaving)
-        return leaving
-
-    def status_counts(self) -> dict[str, int]:
-        """Persons by status, from the registered index and event counts: O(seekers)."""
-        in_service = int(np.sum(self.population.status[self.registered] == Status.IN_SERVICE))
-        registered = len(self.registered) - in_service
-        employed = self.population.n - len(self.registered) - self.inactive
-        return {"employed": employed, "registered": registered, "in_service": in_service,
-                "inactive": self.inactive}
+        self.register.add(jobless)
 
     # ------------------------------------------------------------------------ invariants
     def check_invariants(self) -> None:
@@ -243,14 +193,15 @@ class ReformModel(mesa.Model):
         employed = pop.status == Status.EMPLOYED
         assert (pop.separation_week[employed] >= self.week).all(), "employed past separation"
         assert (pop.benefit[~pop.searching()] == Benefit.NONE).all(), "benefit without spell"
-        assert (pop.tier[searching] >= 1).all() and (pop.tier[searching] <= 3).all()
+        tiers = pop.tier[searching]
+        assert (tiers >= 1).all() and (tiers <= self.config.tiers).all(), "tier out of range"
         if self.config.run.seeker_agents:
             assert sorted(self.seekers) == self.registered.tolist(), "seeker agents out of sync"
         service = pop.status == Status.IN_SERVICE
         assert (pop.provider[service] >= 0).all() and (pop.scheme[service] >= 0).all()
         assert (pop.provider[~service] == -1).all(), "provider set outside a service"
         for qm in self.markets:
-            parts = qm.participants_of()
+            parts = qm.participants()
             load = np.bincount(pop.provider[parts], minlength=len(qm.providers))
             for prov in qm.providers:
                 assert load[prov.index] <= prov.capacity, f"{prov.name} over capacity"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.population import Benefit, Status
+from sim.week import Week
 
 STATE = "state"
 
@@ -27,6 +28,13 @@ class PublicFinance:
         names = [m.name for m in model.world.municipalities]
         wanted = self.funding.municipalities or names
         self.covered = np.isin(names, wanted)  # municipalities the funding rule applies to
+
+    # ------------------------------------------------------------------------- stages
+    def entitlement(self, week: Week) -> None:
+        self.entitle(week.newly, week.tenure)
+
+    def payments(self, week: Week) -> None:
+        self.pay(week.number)
 
     # ------------------------------------------------------------------ entitlement
     def entitle(self, persons: np.ndarray, tenure: np.ndarray) -> None:
@@ -56,10 +64,9 @@ class PublicFinance:
         self._exhaust(seekers, kind)
         kind = pop.benefit[seekers]
         days = np.full(len(seekers), b.days_per_week, dtype=np.int64)
-        if hasattr(pop, "sanction_days"):  # days without benefit after a sanction
-            lost = np.minimum(days, pop.sanction_days[seekers])
-            pop.sanction_days[seekers] -= lost.astype(pop.sanction_days.dtype)
-            days -= lost
+        lost = np.minimum(days, pop.sanction_days[seekers])  # days without benefit: sanctions
+        pop.sanction_days[seekers] -= lost.astype(pop.sanction_days.dtype)
+        days -= lost
         amount = np.zeros(len(seekers))
         cofinanced = np.zeros(len(seekers))
         wage = pop.wage[seekers]
@@ -126,7 +133,7 @@ class PublicFinance:
         transfer = self.funding.weekly_transfer(registered, self.labour_force) * self.covered
         for m, value in zip(self.model.municipalities, transfer, strict=True):
             self.model.ledger.pay(week, STATE, m.payer, "state_transfer", value)
-            m.budget += value
+            m.receive(value)
 
     def services_payer(self, purchaser: str) -> str:
         """Who pays for a scheme's services: its own purchaser, or as the funding rule says."""

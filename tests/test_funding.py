@@ -92,7 +92,7 @@ def test_the_municipality_reimburses_its_exact_share_of_a_seekers_subsidy(tmp_pa
     pop = model.population
     seeker = int(model.registered[pop.status[model.registered] == Status.REGISTERED][0])
     keep = np.array([seeker])
-    model.registered = keep  # one seeker left in the world's register, hand-checked
+    model.register.registered = keep  # one seeker left in the world's register, hand-checked
     pop.benefit[seeker] = Benefit.ACTIVITY_SUPPORT  # Finland's labour market subsidy
     pop.cofinancing_days[seeker] = 98  # this week: days 99..103
     week = model.week
@@ -193,7 +193,7 @@ def test_targeting_favours_seekers_nearing_a_cofinancing_band(tmp_path):
     for name, m in (("on", on), ("off", off)):
         m.run()
         qm = m.markets[0]
-        parts = qm.participants_of()
+        parts = qm.participants()
         days = m.population.cofinancing_days[parts]
         f = m.config.funding
         near[name] = np.mean(f.next_band_day(days) - days <= 100)

@@ -76,8 +76,8 @@ def check_week(model: ReformModel) -> None:
     assert (pop.benefit[registered] != Benefit.NONE).all(), "every seeker has a benefit"
     # Every employed person has exactly one scheduled job ending and every inactive person one
     # scheduled return: the weekly stages pop those, and never scan the labour force.
-    assert len(model.labour_market.separations) == counts[Status.EMPLOYED]
-    assert len(model.reentries) == counts[Status.INACTIVE]
+    assert len(model.labour_market.endings) == counts[Status.EMPLOYED]
+    assert len(model.register.reentries) == counts[Status.INACTIVE]
     row = model.metrics.rows[-1]
     assert row["employed"] + row["registered"] + row["in_service"] + row["inactive"] == pop.n
 

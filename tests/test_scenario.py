@@ -49,7 +49,7 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "shares_not_summing.toml": (
         "world.education_shares", ("3 non-negative shares summing to 1", "[0.5, 0.3, 0.1]")),
     "wrong_tuple_length.toml": ("labour_market.effort_by_age", ("needs 3 values",)),
-    "bad_tier_cutoffs.toml": ("profiling.tier_cutoffs", ("needs 2 values", "tier 1 above")),
+    "bad_tier_cutoffs.toml": ("profiling.tier_cutoffs", ("falling values", "tier 1 above")),
     "bad_ui_steps.toml": (
         "benefits.insurance_steps", ("[first day, factor, daily cap, daily floor]",)),
     "invalid_toml.toml": (None, ("not valid TOML", "line 3")),

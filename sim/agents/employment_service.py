@@ -23,16 +23,18 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.agents.offices import Offices
+from sim.agents.seeker import search_effort
+from sim.indicators import REGISTRATION_BANDS, band_name
 from sim.kernels import rng
 from sim.population import NO_WEEK, Status
+from sim.week import Week
 
 S_PROFILING = rng.stream_id("profiling")
 S_ASSIGNMENT = rng.stream_id("service-model-assignment")
 S_MEETINGS = rng.stream_id("meetings")
 S_DETECTION = rng.stream_id("obligation-detection")
 S_COMPLIANCE = rng.stream_id("obligation-compliance")
-STATE = "state"
-STAFF = "employment_service_staff"
 
 
 class EmploymentService(mesa.Agent):
@@ -46,26 +48,54 @@ class EmploymentService(mesa.Agent):
         pop, world = model.population, model.world
         ids = np.arange(pop.n)
         pop.treated[:] = rng.uniforms(model.seed, S_ASSIGNMENT, 0, ids) < sm.treated_share
-        if sm.office == "municipality":
-            self.office_of_municipality = np.arange(len(world.municipalities))
-        else:
-            self.office_of_municipality = world.municipality_market.astype(np.int64)
-        self.n_offices = int(self.office_of_municipality.max()) + 1
-        self.municipal_labour_force = np.array([m.labour_force for m in world.municipalities],
-                                               dtype=float)
-        self.office_labour_force = np.bincount(self.office_of_municipality,
-                                               weights=self.municipal_labour_force,
-                                               minlength=self.n_offices)
-        self.caseworkers = np.zeros(self.n_offices)
-        if sm.staffing == "labour_force":
-            self.caseworkers[:] = sm.caseworkers_per_1000 * self.office_labour_force / 1000
-        self._seeker_weeks = np.zeros(self.n_offices)  # for re-sizing staff to seekers
-        self._review_weeks = 0
+        self.offices = Offices(world, sm)
         self._started = False
         self.weak_market = np.zeros(world.n_markets, dtype=bool)
         self.stats: dict[str, float] = {}
         self._monitored = np.empty(0, dtype=np.int64)
         self._pending_after_monitor = 0
+
+    # --------------------------------------------------------------------------- stages
+    def registration(self, week: Week) -> None:
+        self.register(week.newly, week.number)
+
+    def meetings(self, week: Week) -> None:
+        self.reprofile(self.model.registered, week.number)
+        self.hold_meetings(self.model.registered, week.number)
+
+    def search(self, week: Week) -> None:
+        """Every registered seeker's applications this week, before services add theirs."""
+        week.seekers = self.model.registered
+        week.applications = self.expected_applications(week.seekers)
+        week.boost = np.zeros(len(week.seekers))
+
+    def monitoring(self, week: Week) -> None:
+        self.monitor(week.seekers, week.sent, week.hired, week.number)
+        self._record_matching(week)
+
+    def staff(self, week: Week) -> None:
+        self.pay_staff(week.number)
+
+    def _record_matching(self, week: Week) -> None:
+        """Seekers, hires and applications of the treated and the untreated (displacement),
+        and hires by weeks since registration."""
+        pop, row, seekers = self.model.population, week.row, week.seekers
+        is_hired = np.isin(seekers, week.hired)
+        group = pop.treated[seekers].astype(np.int64)  # 1 treated, 0 untreated
+        n = np.bincount(group, minlength=2)
+        hires = np.bincount(group[is_hired], minlength=2)
+        apps = np.bincount(group, weights=week.sent, minlength=2)
+        for k, name in ((1, "treated"), (0, "untreated")):
+            row[f"employment_service.seekers_{name}"] = int(n[k])
+            row[f"employment_service.hires_{name}"] = int(hires[k])
+            row[f"employment_service.applications_{name}"] = int(apps[k])
+        starts = np.array([lo for lo, _ in REGISTRATION_BANDS])
+        band = np.searchsorted(starts, pop.spell_weeks[seekers], side="right") - 1
+        n = np.bincount(band, minlength=len(starts))
+        hires = np.bincount(band[is_hired], minlength=len(starts))
+        for k, (lo, hi) in enumerate(REGISTRATION_BANDS):
+            row[f"employment_service.seekers_registered_{band_name(lo, hi)}"] = int(n[k])
+            row[f"employment_service.hires_registered_{band_name(lo, hi)}"] = int(hires[k])
 
     # ---------------------------------------------------------------------- registration
     def register(self, persons: np.ndarray, week: int) -> None:
@@ -94,8 +124,9 @@ class EmploymentService(mesa.Agent):
             - p.duration_weight * pop.spell_weeks[persons]
             + p.noise_sd * noise
         )
-        hi, lo = p.tier_cutoffs
-        pop.tier[persons] = np.where(score >= hi, 1, np.where(score >= lo, 2, 3))
+        # tier 1 above the first cut-off .. tier n below the last
+        cutoffs = np.asarray(p.tier_cutoffs)[::-1]
+        pop.tier[persons] = 1 + len(cutoffs) - np.searchsorted(cutoffs, score, side="right")
 
     def reprofile(self, seekers: np.ndarray, week: int) -> None:
         p = self.model.config.profiling
@@ -156,26 +187,10 @@ class EmploymentService(mesa.Agent):
         pop.next_meeting_week[old] = np.where(gap > 0, last + gap, NO_WEEK)
         pop.period_start_week[old] = week
         pop.applications_period[old] = 0
-        if self.rules.staffing == "seekers":
-            office = self._office(seekers)
-            counts = np.bincount(office, minlength=self.n_offices)
-            self.caseworkers[:] = self.rules.caseworkers_per_1000 * counts / 1000
+        self.offices.staff_to(self._office(seekers))
 
     def _office(self, persons: np.ndarray) -> np.ndarray:
-        return self.office_of_municipality[self.model.population.municipality[persons]]
-
-    def _staff(self, seekers: np.ndarray, week: int) -> None:
-        """Staffing by seekers is re-sized every review period to the average registered."""
-        sm = self.rules
-        if sm.staffing != "seekers":
-            return
-        self._seeker_weeks += np.bincount(self._office(seekers), minlength=self.n_offices)
-        self._review_weeks += 1
-        if self._review_weeks >= sm.staffing_review_weeks:
-            mean = self._seeker_weeks / self._review_weeks
-            self.caseworkers[:] = sm.caseworkers_per_1000 * mean / 1000
-            self._seeker_weeks[:] = 0
-            self._review_weeks = 0
+        return self.offices.of_municipality[self.model.population.municipality[persons]]
 
     def _update_weak_markets(self, seekers: np.ndarray) -> None:
         """A local labour market is weak when it has few open vacancies per seeker."""
@@ -193,14 +208,14 @@ class EmploymentService(mesa.Agent):
         pop, sm = self.model.population, self.rules
         if not self._started:
             self._start(seekers, week)
-        self._staff(seekers, week)
+        self.offices.review(self._office(seekers))
         self._update_weak_markets(seekers)
         self.stats = dict.fromkeys(
             ("meetings_held", "first_meetings", "first_on_time", "meetings_waiting",
              "delay_weeks", "hours_used", "checks", "lapses", "detected", "days_imposed",
              "benefit_days_lost"), 0.0)
-        hours = self.caseworkers * sm.caseworker_hours_week * sm.meeting_share
-        self.stats["caseworkers"] = float(self.caseworkers.sum())
+        hours = self.offices.meeting_hours()
+        self.stats["caseworkers"] = float(self.offices.caseworkers.sum())
         self.stats["hours_available"] = float(hours.sum())
         self.stats["registered"] = float(len(seekers))
 
@@ -218,7 +233,7 @@ class EmploymentService(mesa.Agent):
         order = np.lexsort((rng.uniforms(self.model.seed, S_MEETINGS, week, waiting, 0),
                             *self._priority(waiting), office))
         used = np.cumsum(need[order])
-        counts = np.bincount(office, minlength=self.n_offices)
+        counts = np.bincount(office, minlength=self.offices.n)
         before = np.r_[0.0, used][np.r_[0, np.cumsum(counts)][:-1]]  # hours of earlier offices
         fits = used - before[office[order]] <= hours[office[order]] + 1e-9
         held_mask = np.zeros(len(waiting), dtype=bool)
@@ -247,7 +262,7 @@ class EmploymentService(mesa.Agent):
             return (due,)
         if rule == "newest_first":
             return (due, -pop.spell_start[persons].astype(np.int64))
-        if rule == "tier3_first":
+        if rule == "farthest_first":
             return (due, -pop.tier[persons].astype(np.int64))
         return ()  # random
 
@@ -258,10 +273,8 @@ class EmploymentService(mesa.Agent):
         requirement by those who comply. Whether a seeker complies is a lasting trait (a draw
         below `obligation_compliance`); a reminder or sanction brings more into compliance for
         a while (the threat effect, `sanction_compliance_gain`)."""
-        pop, lm, sm = self.model.population, self.model.config.labour_market, self.rules
-        spell = np.minimum(pop.spell_weeks[seekers], 104) / 104.0
-        rate = lm.applications * np.asarray(lm.effort_by_age)[pop.age_band[seekers]]
-        rate = rate * (1.0 - lm.effort_decline * spell)
+        pop, sm = self.model.population, self.rules
+        rate = search_effort(pop, seekers, self.model.config.labour_market)
         week = self.model.week
         open_search = pop.status[seekers] == Status.REGISTERED
         last = pop.last_meeting_week[seekers].astype(np.int64)
@@ -352,17 +365,6 @@ class EmploymentService(mesa.Agent):
 
     # ----------------------------------------------------------------------------- staff
     def pay_staff(self, week: int) -> None:
-        """A week of caseworker time at its cost per hour, paid by the state or by the
-        municipalities of each office in proportion to their labour force."""
-        sm, model = self.rules, self.model
-        cost = self.caseworkers * sm.caseworker_hours_week * sm.staff_cost_per_hour
-        self.stats["staff_cost"] = float(cost.sum())
-        if not cost.any():
-            return
-        if sm.staff_payer == "state":
-            model.ledger.pay(week, STATE, STAFF, STAFF, float(cost.sum()))
-            return
-        office = self.office_of_municipality
-        share = self.municipal_labour_force / self.office_labour_force[office]
-        for m, amount in zip(model.municipalities, cost[office] * share, strict=True):
-            model.ledger.pay(week, m.payer, STAFF, STAFF, float(amount))
+        """A week of caseworker time at its cost, paid as the service model says."""
+        cost = self.offices.pay(self.model, week)
+        self.stats["staff_cost"] = cost

@@ -2,9 +2,12 @@
 runs or buys employment services within a budget.
 
 In Sweden a third of Nacka's social assistance is due to unemployment (evidence.md section 0),
-which is why who runs employment services matters to municipal budgets. A municipality's
-service capability starts where its history puts it (pilot municipalities ahead, evidence.md 0) and
-grows with experience towards `municipal.capability_max`.
+which is why who runs employment services matters to municipal budgets. Where a municipality
+pays for services it decides, by its behaviour rules (`[municipal]`): whether it takes on new
+participants while its budget is spent, how intensively it runs its own service, and whom it
+refers first (those about to enter a higher co-financing band, the incentive TE24 creates,
+evidence.md 4.1). Its service capability starts where its history puts it (pilot
+municipalities ahead, evidence.md section 0) and grows with experience.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from __future__ import annotations
 import math
 
 import mesa
+import numpy as np
 
 from sim.config import MunicipalitySpec
+
+QUARTER = 13
 
 
 class Municipality(mesa.Agent):
@@ -25,19 +31,61 @@ class Municipality(mesa.Agent):
         self.households = f"households:{spec.name}"
         self.budget = 0.0  # transfers received and not yet spent on services
         self.experience_weeks = 0
+        self.rules = model.config.municipal
 
     @property
     def capability(self) -> float:
         """Service capability: the starting level, growing with weeks of running services."""
-        b = self.model.config.municipal
+        b = self.rules
         start = self.spec.capability
         if not b.respond or b.capability_max <= start:
             return start
         learnt = 1.0 - math.exp(-self.experience_weeks / b.learning_weeks)
         return start + (b.capability_max - start) * learnt
 
+    def gain_experience(self) -> None:
+        """Another week of running services for its residents."""
+        self.experience_weeks += 1
+
+    # ------------------------------------------------------------------------ decisions
+    def takes_new_participants(self, pays: bool) -> bool:
+        """A municipality that pays for services under the transfer budget rule takes no new
+        participants while the money it received is spent."""
+        bound = pays and self.rules.respond and self.rules.budget_rule == "transfer"
+        return not bound or self.budget > 0
+
+    def service_intensity(self, planned_cost: float, pays: bool) -> float:
+        """The share of planned hours of its own service it runs: under the transfer budget
+        rule, scaled down (to half at the least) when a quarter's worth of its budget would
+        not cover them."""
+        if not (pays and self.rules.respond and self.rules.budget_rule == "transfer"):
+            return 1.0
+        available = max(self.budget, 0.0) / QUARTER
+        return float(np.clip(available / max(planned_cost, 1e-9), 0.5, 1.0))
+
+    # ---------------------------------------------------------------------- money
+    def spend(self, amount: float) -> None:
+        """Service spending draws on the budget the state's transfers filled."""
+        self.budget -= amount
+
+    def receive(self, amount: float) -> None:
+        self.budget += amount
+
     def pay_social_assistance(self, recipients: int, weekly: float, week: int) -> None:
         """A week of assistance for each resident seeker with no unemployment benefit."""
         self.model.ledger.pay(
             week, self.payer, self.households, "social_assistance", recipients * weekly
         )
+
+
+def referral_priority(behaviour, funding, cofinancing_days: np.ndarray) -> np.ndarray:
+    """Each cost-bearing municipality's weight on referring a resident: higher for those
+    whose accumulated benefit days are about to enter a higher co-financing band, if its
+    behaviour targets them. Vectorised over persons: every municipality follows the same
+    behaviour rules."""
+    weight = np.ones(len(cofinancing_days))
+    if behaviour.targeting == "cofinancing_band" and funding.cofinancing_bands:
+        near = funding.next_band_day(cofinancing_days) - cofinancing_days \
+            <= behaviour.targeting_horizon_days
+        weight[near] = behaviour.targeting_weight
+    return weight

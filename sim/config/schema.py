@@ -124,7 +124,8 @@ class LabourMarketSettings:
 
 @dataclass(frozen=True)
 class ProfilingSettings:
-    """Statistical profiling into tiers 1 (near work) .. 3 (far), as the Swedish PES does."""
+    """Statistical profiling into tiers 1 (near work) .. n (far), as the Swedish PES does
+    (three levels A, B, C in KROM, evidence.md 1.1): n - 1 cut-offs on the profile score."""
 
     noise_sd: float = setting(0.5, lo=0.0, hi=10.0)
     tier_cutoffs: tuple[float, ...] = setting((0.2, -0.6))
@@ -133,8 +134,24 @@ class ProfilingSettings:
 
     def check(self):
         c = self.tier_cutoffs
-        if len(c) != 2 or not c[0] > c[1]:
-            yield "tier_cutoffs", "needs 2 values, tier 1 above the first, tier 3 below the second"
+        if not c or any(a <= b for a, b in zip(c, c[1:], strict=False)):
+            yield "tier_cutoffs", ("needs 1 or more falling values: tier 1 above the first, "
+                                   "tier n below the last")
+
+
+def _per_tier(path: str, scheme, tiers: int):
+    """A scheme's amounts by tier match the profiling's tiers; referred tiers exist."""
+    for key in ("base_fee_month", "result_payment"):
+        if len(getattr(scheme.payment, key)) != tiers:
+            yield (f"{path}.payment.{key}", f"needs {tiers} amounts, one per tier (1 near work "
+                   f".. {tiers} far), as profiling.tier_cutoffs makes {tiers} tiers")
+    for i, t in enumerate(scheme.referral.tiers):
+        if not 1 <= t <= tiers:
+            yield f"{path}.referral.tiers[{i}]", f"{t} is not a tier; allowed: 1 to {tiers}"
+    for i, t in enumerate(scheme.providers.refused_tiers):
+        if not 1 <= t <= tiers:
+            yield (f"{path}.providers.refused_tiers[{i}]",
+                   f"{t} is not a tier; allowed: 1 to {tiers}")
 
 
 def _shares(obj, *keys):
@@ -209,6 +226,7 @@ class Config:
                 if names and muni not in names:
                     yield (f"services.{key}.municipalities[{i}]",
                            f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
+            yield from _per_tier(f"services.{key}", scheme, self.tiers)
 
     @property
     def tiers(self) -> int:

@@ -14,7 +14,7 @@ from sim.settings import setting
 
 @dataclass(frozen=True)
 class ReferralRules:
-    tiers: tuple[int, ...] = setting((1, 2, 3), lo=1, hi=3)
+    tiers: tuple[int, ...] = setting((), lo=1, hi=100)  # () = every tier
     min_spell_weeks: int = setting(4, lo=0, hi=520)
     weekly_rate: float = setting(0.10, lo=0.0, hi=1.0)
     places: int = setting(0, lo=0, hi=10_000_000)
@@ -26,6 +26,3 @@ class ReferralRules:
         choices=("unemployment_insurance", "activity_support", "social_assistance"),
     )
 
-    def check(self):
-        if not self.tiers:
-            yield "tiers", "name at least one tier (1..3)"

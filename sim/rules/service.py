@@ -40,7 +40,7 @@ class ProviderSettings:
     in_house_hours: float = setting(1.5, lo=0.0, hi=40.0)
     in_house_cost_per_hour: float = setting(450.0, lo=0.0, hi=1e5)
     in_house_effectiveness: float = setting(1.0, lo=0.0, hi=10.0)
-
+    refused_tiers: tuple[int, ...] = setting((), lo=1, hi=100)  # turned away if rules allow
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ class ServiceModel(Preset):
     meeting_hours: float = setting(0.75, lo=0.05, hi=20.0)
     first_meeting_hours: float = setting(1.5, lo=0.05, hi=20.0)
     priority: str = setting("overdue_first", choices=("overdue_first", "newest_first",
-                                                      "tier3_first", "random"))
+                                                      "farthest_first", "random"))
     staff_cost_per_hour: float = setting(0.0, lo=0.0, hi=1e5)
     staff_payer: str = setting("state", choices=("state", "municipality"))
     weak_market_vacancies_per_seeker: float = setting(0.05, lo=0.0, hi=100.0)

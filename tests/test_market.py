@@ -1,5 +1,6 @@
-"""The quasi-market's behaviour (issue 3), each on a small world: incentives, not scripts, make
-providers park and cream; reviews find the weakest provider; rules are data."""
+"""The quasi-market (sim/market/) on small worlds: incentives, not scripts, make providers park
+and cream; reviews find the weakest provider; rules are data; new designs and behaviours are
+settings."""
 
 from __future__ import annotations
 
@@ -209,7 +210,7 @@ places = 80
     assert ("state", "provider_base_fee") in payers
     assert ("municipality:Nacka", "provider_base_fee") in payers
     nacka = model.markets[0]
-    persons = nacka.participants_of()
+    persons = nacka.participants()
     assert (model.population.municipality[persons] == 0).all()  # Nacka's only
 
 
@@ -253,7 +254,7 @@ initial = 12
     model, _ = run(path, arm="wide")
     qm = model.markets[0]
     pop = model.population
-    parts = qm.participants_of()
+    parts = qm.participants()
     same = np.array([qm.providers[pop.provider[p]].location == pop.municipality[p]
                      for p in parts])
     locations = np.array([p.location for p in qm.providers if p.active])
@@ -274,7 +275,7 @@ switching_rate = 0.0
     _, still = run(path, arm="still")
     assert s["providers_switches"] > 0 and still["providers_switches"] == 0
     pop, qm = switchy.population, switchy.markets[0]
-    parts = qm.participants_of()
+    parts = qm.participants()
     stars = np.array([qm.providers[p].stars for p in pop.provider[parts]])
     chooser = pop.active_chooser[parts]
     assert stars[chooser].mean() > stars[~chooser].mean()  # movers end up better rated
@@ -284,7 +285,77 @@ def test_sustained_work_counts_jobs_that_lasted_the_qualifying_period(tmp_path):
     model, s = run(small(tmp_path, weeks=60), arm="lov")
     for horizon in (26, 52):
         assert 0 < s[f"sustained_work_within_{horizon}w"] <= s[f"work_within_{horizon}w"]
-    refs = model.markets[0].refs
+    refs = model.markets[0].outcomes.records
     sustained = np.array(refs["sustained"])
     hired = np.array(refs["hire"]) != np.iinfo(np.int32).min
     assert not (sustained & ~hired).any()
+
+
+# ------------------------------------------------------- new designs and behaviours as settings
+EARNINGS = """
+[arms.earnings.services.nacka.choice]
+regime = "lov"
+[arms.earnings.services.nacka.payment]
+design = "earnings"
+earnings_share = 0.25
+"""
+
+
+def test_an_earnings_design_pays_a_share_of_the_earnings_of_each_job_that_lasted(tmp_path):
+    model, s = run(small(tmp_path, EARNINGS, weeks=60), arm="earnings")
+    pay = model.config.services["nacka"].payment
+    assert pay.result_basis == "earnings"
+    paid = [r for r in model.ledger.rows() if r[3] == "provider_result_payment"]
+    assert paid, "some jobs lasted six months"
+    # every result is 25 % of six months of a wage drawn from the labour market's range
+    months = pay.qualifying_weeks * 12 / 52
+    wages = model.population.wage
+    low, high = pay.earnings_share * months * wages.min(), pay.earnings_share * months * wages.max()
+    weekly = {}
+    for week, _, _, _, amount in paid:
+        weekly[week] = weekly.get(week, 0.0) + amount
+    results = np.array([r["services.nacka.results_paid"] for r in model.metrics.rows])
+    weeks = np.array([r["week"] for r in model.metrics.rows])
+    for week, amount in weekly.items():
+        n = results[weeks == week][0]
+        assert n * low <= amount + 0.01 and amount <= n * high + 0.01
+
+
+def test_the_earnings_design_changes_what_providers_are_paid_but_not_who_is_referred(tmp_path):
+    path = small(tmp_path, EARNINGS + """
+[arms.krom.services.nacka.choice]
+regime = "lov"
+[arms.krom.services.nacka.payment]
+design = "krom"
+""", weeks=60)
+    a, _ = run(path, arm="krom")
+    b, _ = run(path, arm="earnings")
+    spend = {m: sum(r[4] for r in m.ledger.rows() if r[3] == "provider_result_payment")
+             for m in (a, b)}
+    assert spend[a] != spend[b]
+    assert a.metrics.rows[0]["services.nacka.referred_tier1"] \
+        == b.metrics.rows[0]["services.nacka.referred_tier1"]
+
+
+REFUSE = """
+[arms.refuse.services.nacka.choice]
+regime = "lov"
+refusal_allowed = true
+[arms.refuse.services.nacka.providers]
+refused_tiers = [3]
+
+[arms.lov.services.nacka.choice]
+regime = "lov"
+[arms.lov.services.nacka.providers]
+refused_tiers = [3]   # the behaviour, but the rules do not allow refusal
+"""
+
+
+def test_providers_refuse_the_tiers_they_choose_only_where_the_rules_allow_it(tmp_path):
+    model, s = run(small(tmp_path, REFUSE), arm="refuse")
+    accepted = sum(r["services.nacka.accepted_tier3"] for r in model.metrics.rows)
+    referred = sum(r["services.nacka.referred_tier3"] for r in model.metrics.rows)
+    assert referred > 0 and accepted == 0
+    assert s["refused_share"] > 0 and s["creaming_index"] == 0
+    _, lov = run(small(tmp_path, REFUSE), arm="lov")
+    assert lov["refused_share"] == 0 and lov["creaming_index"] == pytest.approx(1.0)

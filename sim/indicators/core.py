@@ -1,0 +1,197 @@
+"""Indicators: units, declarations, filling in placeholders, and looking keys up."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How a unit is shown: `scale` times the value, with `symbol` (a difference: `delta`)."""
+
+    symbol: str
+    scale: float = 1.0
+    delta: str | None = None
+    bounds: tuple[float, float] | None = None  # the values it can take, e.g. shares 0..1
+
+    def shown(self, difference: bool = False, currency: str = "SEK") -> str:
+        text = (self.delta if difference and self.delta is not None else self.symbol)
+        return text.format(currency=currency)
+
+
+UNITS: dict[str, Unit] = {
+    "share": Unit("%", 100.0, "pp", (0.0, 1.0)),
+    "persons": Unit("persons"),
+    "count": Unit(""),
+    "money_per_year": Unit("M{currency} a year", 1e-6),
+    "money": Unit("{currency}"),
+    "hours": Unit("h"),
+    "weeks": Unit("weeks"),
+    "index": Unit(""),
+    "number": Unit(""),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    unit: str
+    label: str
+    description: str
+    summary: str | None = None  # how weekly values make the run's value (see the module)
+    missing: float = math.nan  # its value where it never arose
+    headline: bool = False  # in the short table of the report
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"{self.key}: unknown unit {self.unit!r}")
+
+
+SPELL_BANDS = {"short": (0, 26), "medium": (26, 52), "long": (52, 10**9)}
+BAND_LABELS = {"short": "spells < 26 weeks", "medium": "spells 26-51 weeks",
+               "long": "spells >= 52 weeks"}
+REGISTRATION_BANDS = ((0, 4), (4, 13), (13, 26), (26, 52), (52, 10**9))
+HORIZONS = {26: 6, 52: 12}  # weeks -> months
+PROVIDER_EVENTS = ("entered", "exited", "excluded", "tenders", "switches")
+GROUPS = ("treated", "untreated")
+PAYER_GROUPS = ("state", "municipalities", "unemployment_funds")
+
+
+def band_name(lo: int, hi: int) -> str:
+    return f"{lo}-{hi}" if hi < 10**9 else f"{lo}+"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a run's keys are made of: its schemes, tiers, ledger categories and parties."""
+
+    schemes: tuple[str, ...] = ()
+    tiers: int = 3
+    categories: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ("state",)
+    sanction_steps: int = 1
+
+    @classmethod
+    def of(cls, config) -> Context:
+        from sim.ledger import CATEGORIES
+
+        ladders = [config.service_model.sanction_ladder_days,
+                   config.service_model.control().sanction_ladder_days]
+        parties = ("state", *(f"municipality:{m}" for m in _municipality_names(config)))
+        return cls(tuple(config.services), config.tiers, CATEGORIES, parties,
+                   max(len(x) for x in ladders))
+
+
+def _municipality_names(config) -> list[str]:
+    from sim.population import World
+
+    return [m.name for m in World.from_config(config).municipalities]
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _values(ctx: Context) -> dict[str, list[dict]]:
+    """Each placeholder's values, with the extra fields its labels use."""
+    tiers = range(1, ctx.tiers + 1)
+    return {
+        "scheme": [{"scheme": s, "Scheme": s.replace("_", " ").capitalize()}
+                   for s in ctx.schemes],
+        "tier": [{"tier": t} for t in tiers],
+        "category": [{"category": c, "category_label": c.replace("_", " ")}
+                     for c in ctx.categories],
+        "payer": [{"payer": p} for p in PAYER_GROUPS],
+        "party": [{"party": p} for p in ctx.parties],
+        "band": [{"band": b, "band_label": BAND_LABELS[b]} for b in SPELL_BANDS],
+        "regband": [{"regband": band_name(lo, hi)} for lo, hi in REGISTRATION_BANDS],
+        "step": [{"step": k} for k in range(1, ctx.sanction_steps + 1)],
+        "group": [{"group": g} for g in GROUPS],
+        "event": [{"event": e} for e in PROVIDER_EVENTS],
+        "horizon": [{"horizon": h, "months": m} for h, m in HORIZONS.items()],
+    }
+
+
+def _expand(ind: Indicator, values: dict[str, list[dict]]) -> list[Indicator]:
+    fields = list(dict.fromkeys(_FIELD.findall(ind.key)))
+    combos: list[dict] = [{}]
+    for name in fields:
+        combos = [{**c, **v} for c in combos for v in values[name]]
+    out = []
+    for c in combos:
+        out.append(replace(ind, key=ind.key.format(**c), label=ind.label.format(**c),
+                           summary=ind.summary.format(**c) if ind.summary else None))
+    return out
+
+
+def expand(declared: tuple[Indicator, ...], ctx: Context) -> list[Indicator]:
+    """The concrete indicators of a run (placeholders filled in), in declaration order."""
+    values = _values(ctx)
+    return [x for ind in declared for x in _expand(ind, values)]
+
+
+def weekly(ctx: Context) -> list[Indicator]:
+    from sim.indicators.catalogue import WEEKLY
+
+    return expand(WEEKLY, ctx)
+
+
+def summary(ctx: Context) -> list[Indicator]:
+    from sim.indicators.catalogue import SUMMARY
+
+    return expand(SUMMARY, ctx)
+
+
+# ------------------------------------------------------------------------ looking keys up
+_PATTERNS: list[tuple[re.Pattern, Indicator]] = []
+
+
+def _pattern(ind: Indicator) -> re.Pattern:
+    parts = re.split(r"(\{\w+\})", ind.key)
+    body = "".join(f"(?P<{p[1:-1]}_{i}>[^.]+?)" if p.startswith("{") else re.escape(p)
+                   for i, p in enumerate(parts))
+    return re.compile(f"^{body}$")
+
+
+def find(key: str) -> Indicator | None:
+    """The declaration a concrete key comes from (labels filled in), or None."""
+    if not _PATTERNS:
+        from sim.indicators.catalogue import SUMMARY, WEEKLY
+
+        _PATTERNS.extend((_pattern(ind), ind) for ind in (*SUMMARY, *WEEKLY))
+    for pattern, ind in _PATTERNS:
+        m = pattern.match(key)
+        if m is None:
+            continue
+        fields = {name.rsplit("_", 1)[0]: value for name, value in m.groupdict().items()}
+        label_fields = {**fields, "Scheme": fields.get("scheme", "").replace("_", " ")
+                        .capitalize(), "category_label": fields.get("category", "")
+                        .replace("_", " "), "band_label": BAND_LABELS.get(fields.get("band"),
+                                                                          fields.get("band")),
+                        "months": HORIZONS.get(_int(fields.get("horizon")), "")}
+        try:
+            label = ind.label.format(**label_fields)
+        except (KeyError, IndexError):
+            label = ind.label
+        return replace(ind, key=key, label=label)
+    return None
+
+
+def _int(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def unit_of(key: str) -> Unit:
+    ind = find(key)
+    return UNITS[ind.unit] if ind else UNITS["number"]
+
+
+def label_of(key: str) -> str:
+    ind = find(key)
+    return ind.label if ind else key.replace("_", " ").replace(".", ": ")

@@ -1,0 +1,104 @@
+"""Stage 5, choice: referred seekers choose a provider, or are given the default.
+
+Active choosers weigh published stars against distance (a logit: RiR 2020:13 found both drive
+choice, evidence.md 1.3); the others get the regime's default: the nearest provider (Rusta och
+matcha's ickevalsalternativ, evidence.md 1.1), rotation, a random one, or the in-house
+service. A provider with a free place takes the seeker unless it may refuse and does
+(sim/agents/provider.py); a seeker no provider takes stays in open search.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.provider import Provider
+from sim.kernels import rng
+from sim.population import Status
+
+UNRATED_STARS = 2.5  # what a seeker assumes of a provider without published stars
+
+
+def choose(market, week: int, referred: np.ndarray) -> dict:
+    """Place each referred seeker; returns counts by tier (referred, accepted) and queued."""
+    model, c = market.model, market.scheme.choice
+    pop = model.population
+    counts = no_intake(model.config.tiers)
+    providers = market.active
+    if len(referred) == 0:
+        return counts
+    load = np.bincount(pop.provider[market.participants()], minlength=len(market.providers))
+    spare = {p.index: p.capacity - load[p.index] for p in providers}
+    active = rng.uniforms(model.seed, market.stream, 0, referred, 1) < c.active_choice_share
+    u_choice = rng.uniforms(model.seed, market.stream, week, referred, 2)
+    for k, person in enumerate(referred.tolist()):
+        tier = int(pop.tier[person])
+        order = preferences(market, person, providers, bool(active[k]), float(u_choice[k]),
+                            week)
+        order = [prov for prov in order if spare[prov.index] > 0]
+        if not order:
+            counts["queued"] += 1  # no free place: stays in open search, not a refusal
+            continue
+        counts["referred"][tier - 1] += 1
+        wage = float(pop.wage[person])
+        for prov in order:
+            if not prov.accepts(tier, wage, c.refusal_allowed):
+                continue
+            spare[prov.index] -= 1
+            enter_service(market, person, prov, week)
+            pop.active_chooser[person] = bool(active[k])
+            counts["accepted"][tier - 1] += 1
+            break
+    return counts
+
+
+def no_intake(tiers: int) -> dict:
+    return {"referred": np.zeros(tiers, int), "accepted": np.zeros(tiers, int), "queued": 0}
+
+
+def preferences(market, person: int, providers: list[Provider], active: bool, u: float,
+                week: int) -> list[Provider]:
+    """Providers in the order this seeker would take them."""
+    model, c = market.model, market.scheme.choice
+    if not providers:
+        return []
+    if c.default == "in_house" and not active:
+        return [p for p in providers if p.in_house]
+    private = [p for p in providers if not p.in_house] or providers
+    dist = distance(model, int(model.population.municipality[person]),
+                    np.array([p.location for p in private]))
+    if active:
+        shown = np.array([p.stars if (c.published_ratings and p.stars) else UNRATED_STARS
+                          for p in private])
+        ids = np.array([person * 100_003 + p.index for p in private])
+        gen = rng.uniforms(model.seed, market.stream + 7, week, ids)
+        gumbel = -np.log(-np.log(np.clip(gen, 1e-12, 1 - 1e-12)))
+        utility = c.rating_weight * shown - c.distance_weight * dist + gumbel
+        return [private[i] for i in np.argsort(-utility, kind="stable")]
+    if c.default == "nearest":
+        jitter = rng.uniforms(model.seed, market.stream + 3, week, np.arange(len(private)),
+                              person % 1_000_003)
+        return [private[i] for i in np.lexsort((jitter, dist))]
+    if c.default == "rotation":
+        start = market.rotation % len(private)
+        market.rotation += 1
+        return private[start:] + private[:start]
+    start = int(u * len(private))  # random
+    return private[start:] + private[:start]
+
+
+def distance(model, municipality: int, locations: np.ndarray) -> np.ndarray:
+    """0 in the seeker's own municipality, 1 in its local labour market, 3 beyond it."""
+    market_of = model.world.municipality_market
+    return np.where(locations == municipality, 0.0,
+                    np.where(market_of[locations] == market_of[municipality], 1.0, 3.0))
+
+
+def enter_service(market, person: int, prov: Provider, week: int) -> None:
+    pop, r = market.model.population, market.scheme.referral
+    pop.status[person] = Status.IN_SERVICE
+    pop.provider[person] = prov.index
+    pop.scheme[person] = market.sid
+    pop.service_weeks[person] = 0
+    pop.service_length[person] = r.service_weeks
+    pop.referral_week[person] = week
+    market.outcomes.referred(person, week, int(pop.tier[person]))

@@ -1,0 +1,166 @@
+"""A service scheme's quasi-market: its stages in the order the week runs them.
+
+A scheme is a purchaser (the state or the municipalities) buying services for the seekers of
+some municipalities under rules (sim/rules/): who is referred, how seekers and providers meet,
+how providers are paid. Two schemes in one world can run different regimes. The market asks
+its agents (providers, municipalities) and rules; one module a stage does the work:
+
+    intake           referral.py, choice.py      who is sent, and to which provider
+    service          service.py                  providers' hours -> applications, productivity
+    hires            outcomes.py                 result candidates, referral outcomes
+    service_ends     service.py                  services that ran their length
+    settlement       settlement.py, outcomes.py  base fees, result payments, providers' books
+    provider_market  providers.py, ratings.py    exits, switching, tenders, stars, entry, reviews
+    record                                       the week's indicators
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.provider import Provider
+from sim.kernels import rng
+from sim.market import choice, providers, ratings, referral, service, settlement
+from sim.market.outcomes import Outcomes
+from sim.population import Status
+from sim.rules.service import ServiceScheme
+from sim.week import Week
+
+QUARTER = 13
+PRIOR_JOB_CHANCE = ((1, 0.04), (2, 0.02), (3, 0.008))  # weekly, by position of tier [EST]
+
+
+class Market:
+    def __init__(self, model, name: str, scheme: ServiceScheme, sid: int):
+        self.model, self.name, self.scheme, self.sid = model, name, scheme, sid
+        self.payer = model.finance.services_payer(scheme.purchaser)
+        self.municipality_pays = self.payer == "municipality"
+        self.municipality_responds = self.municipality_pays and model.config.municipal.respond
+        names = [m.name for m in model.world.municipalities]
+        wanted = scheme.municipalities or tuple(names)
+        self.area = np.isin(np.arange(len(names)), [names.index(n) for n in wanted])
+        self.area_index = np.flatnonzero(self.area)
+        self.stream = rng.stream_id(f"market:{name}")
+        self.beliefs = prior_job_chances(model.config.tiers)  # learnt from hires by tier
+        self.providers: list[Provider] = []
+        self.outcomes = Outcomes(self)
+        self.rotation = 0
+        self.events = {"entered": 0, "exited": 0, "excluded": 0, "tenders": 0, "switches": 0}
+        self._intake = choice.no_intake(model.config.tiers)
+        if scheme.choice.in_house:
+            providers.add_in_house(self)
+        if scheme.choice.entry == "free":
+            providers.apply(self, scheme.providers.initial, model.week, screen=True)
+
+    # --------------------------------------------------------------------------- stages
+    def intake(self, week: Week) -> None:
+        self._intake = choice.choose(self, week.number, referral.refer(self, week.number))
+
+    def service(self, week: Week) -> None:
+        service.serve(self, week)
+
+    def hires(self, week: Week) -> None:
+        self.outcomes.hires(week)
+
+    def service_ends(self, week: Week) -> None:
+        service.end_services(self, week)
+
+    def settlement(self, week: Week) -> None:
+        settlement.settle(self, week)
+        self.outcomes.check_durations(week.number)
+
+    def provider_market(self, week: Week) -> None:
+        """Exits after losses, switching, tenders; quarterly learning, ratings and entry;
+        reviews."""
+        c, w = self.scheme.choice, week.number
+        providers.exits(self, w)
+        if c.switching_rate:
+            ratings.switch(self, w)
+        if c.entry == "tender" and (self.events["tenders"] == 0 or w % c.tender_weeks == 0):
+            providers.tender(self, w)
+        if w % QUARTER == 0:
+            self.learn(w)
+            ratings.rate(self)
+            if c.entry == "free":
+                providers.enter(self, w)
+        if c.review_weeks and w % c.review_weeks == 0 and w > self.model.week_zero:
+            ratings.review(self, w)
+
+    def learn(self, week: int) -> None:
+        """Job chances by tier from the labour market's last quarter of hires (where a tier
+        had enough seekers to tell); updated in place, as providers hold the same array."""
+        seekers, hires = self.model.labour_market.recent_by_tier(week, QUARTER)
+        known = seekers > 100
+        self.beliefs[known] = hires[known] / seekers[known]
+
+    # --------------------------------------------------------------------------- record
+    def record(self, week: Week) -> None:
+        pop, row, counts = self.model.population, week.row, self._intake
+        parts = self.participants()
+        n = f"services.{self.name}."
+        row[n + "participants"] = len(parts)
+        row[n + "participant_hires"] = self.outcomes.week_hires
+        tiers = pop.tier[parts]
+        for t in range(1, self.model.config.tiers + 1):
+            mine = parts[tiers == t]
+            row[f"{n}participants_tier{t}"] = len(mine)
+            row[f"{n}hours_tier{t}"] = float(pop.intensity[mine].sum())
+            row[f"{n}referred_tier{t}"] = int(counts["referred"][t - 1])
+            row[f"{n}accepted_tier{t}"] = int(counts["accepted"][t - 1])
+        row[n + "queued"] = int(counts["queued"])
+        row[n + "providers_active"] = sum(not p.in_house for p in self.active)
+        for key, value in self.events.items():
+            row[f"{n}providers_{key}"] = value
+        loads = np.bincount(pop.provider[parts], minlength=len(self.providers)).astype(float)
+        share = loads / loads.sum() if loads.sum() else loads
+        row[n + "hhi"] = float(10_000 * np.sum(share**2))
+        private = [p for p in self.providers if not p.in_house]  # cumulative, leavers included
+        row[n + "provider_revenue"] = float(sum(p.revenue for p in private))
+        row[n + "provider_costs"] = float(sum(p.costs for p in private))
+
+    def final_indicators(self, col: dict, years: float, last_week: int) -> dict:
+        """The scheme's summary values that are not one aggregation of a weekly column:
+        parking, creaming, referral-cohort outcomes, revenue and margin."""
+        n, tiers = f"services.{self.name}.", self.model.config.tiers
+        s = self.outcomes.final_indicators(self.model.week_zero, last_week, tiers)
+        hours = [_ratio(col[f"{n}hours_tier{t}"].sum(), col[f"{n}participants_tier{t}"].sum())
+                 for t in range(1, tiers + 1)]
+        s[n + "parking_index"] = _ratio(hours[-1], hours[0])
+        referred = np.array([col[f"{n}referred_tier{t}"].sum() for t in range(1, tiers + 1)])
+        accepted = np.array([col[f"{n}accepted_tier{t}"].sum() for t in range(1, tiers + 1)])
+        s[n + "creaming_index"] = _ratio(_ratio(accepted[-1], accepted.sum()),
+                                         _ratio(referred[-1], referred.sum()))
+        s[n + "refused_share"] = _ratio(referred.sum() - accepted.sum(), referred.sum())
+        rev = col[n + "provider_revenue"][-1] - col[n + "provider_revenue"][0]
+        cost = col[n + "provider_costs"][-1] - col[n + "provider_costs"][0]
+        s[n + "provider_revenue_per_year"] = float(rev / years)
+        s[n + "provider_margin"] = _ratio(rev - cost, rev)
+        return s
+
+    # -------------------------------------------------------------------------- helpers
+    @property
+    def active(self) -> list[Provider]:
+        return [p for p in self.providers if p.active]
+
+    def participants(self) -> np.ndarray:
+        """Persons in this scheme's service (sorted)."""
+        pop, reg = self.model.population, self.model.registered
+        return reg[(pop.status[reg] == Status.IN_SERVICE) & (pop.scheme[reg] == self.sid)]
+
+    def payers(self, persons: np.ndarray) -> np.ndarray:
+        """Who pays for each person's service: the state, or their municipality."""
+        if not self.municipality_pays:
+            return np.full(len(persons), "state", dtype=object)
+        names = np.array([m.payer for m in self.model.municipalities], dtype=object)
+        return names[self.model.population.municipality[persons]]
+
+
+def prior_job_chances(tiers: int) -> np.ndarray:
+    """Weekly job chances by tier before any statistics: interpolated over the tiers."""
+    position, chance = zip(*PRIOR_JOB_CHANCE, strict=True)
+    where = 1 + 2 * np.arange(tiers) / max(tiers - 1, 1)
+    return np.interp(where, position, chance)
+
+
+def _ratio(a, b) -> float:
+    return float(a) / float(b) if b else float("nan")

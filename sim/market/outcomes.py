@@ -1,0 +1,107 @@
+"""Outcomes: what became of those referred, which results fall due, and whether jobs lasted.
+
+Every referral opens a record (week, tier); a hire within 52 weeks of it is noted and checked
+after the qualifying period (did the job last?), as R&M and Nacka judge results after 6 months
+(evidence.md 1.1, 3). A hire of a participant, or of a recent leaver within the result window,
+is a result candidate of its provider, paid if the job lasts (sim/market/settlement.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.population import NO_WEEK, EventQueue, Status
+from sim.week import Week
+
+HORIZONS = (26, 52)  # weeks after referral within which a job counts
+FOLLOW_WEEKS = 52  # a referral's hire is recorded up to this long after it
+
+
+class Outcomes:
+    def __init__(self, market):
+        self.market = market
+        self.results = EventQueue()  # persons whose result payment falls due
+        self.checks = EventQueue()  # referral-cohort hires whose job is checked for duration
+        self._checking: dict[int, tuple[int, int]] = {}  # person -> (hire week, record)
+        self._pending: dict[int, tuple[int, int, int]] = {}  # person -> provider, hire wk, tier
+        self._open: dict[int, int] = {}  # person -> their open referral record
+        self.records: dict[str, list] = {"person": [], "week": [], "tier": [], "hire": [],
+                                         "sustained": []}
+        self.week_hires = 0
+
+    def referred(self, person: int, week: int, tier: int) -> None:
+        self._open[person] = len(self.records["person"])
+        for key, value in (("person", person), ("week", week), ("tier", tier),
+                           ("hire", NO_WEEK), ("sustained", False)):
+            self.records[key].append(value)
+
+    def hires(self, week: Week) -> None:
+        """Before the hired leave the register: result candidates and referral outcomes."""
+        market = self.market
+        pop, pay = market.model.population, market.scheme.payment
+        hired = week.hired
+        mine = hired[pop.scheme[hired] == market.sid]
+        in_service = mine[pop.status[mine] == Status.IN_SERVICE]
+        left = mine[(pop.status[mine] == Status.REGISTERED) & (pop.last_provider[mine] >= 0)]
+        recent = left[pay.counts_hire(week.number
+                                      - pop.service_end_week[left].astype(np.int64))]
+        self.week_hires = len(in_service) + len(recent)
+        due = pay.result_due_week(week.number)
+        for persons, owner in ((in_service, pop.provider), (recent, pop.last_provider)):
+            for person in persons.tolist():
+                prov = market.providers[int(owner[person])]
+                prov.hires[week.number % len(prov.hires)] += 1
+                self._pending[person] = (prov.index, week.number, int(pop.tier[person]))
+            self.results.schedule(np.full(len(persons), due), persons)
+        checked = []
+        for person in mine.tolist():
+            k = self._open.pop(person, None)
+            if k is not None and week.number - self.records["week"][k] <= FOLLOW_WEEKS:
+                self.records["hire"][k] = week.number
+                self._checking[person] = (week.number, k)
+                checked.append(person)
+        self.checks.schedule(np.full(len(checked), due, dtype=np.int64),
+                             np.array(checked, dtype=np.int64))
+        pop.provider[mine] = -1
+        pop.last_provider[mine] = -1
+        pop.scheme[mine] = -1
+        pop.intensity[mine] = 0.0
+
+    def results_due(self, week: int):
+        """(person, provider index, hire week, tier) of each result candidate due now."""
+        for person in self.results.pop(week).tolist():
+            pending = self._pending.pop(person, None)
+            if pending is not None:
+                yield (person, *pending)
+
+    def check_durations(self, week: int) -> None:
+        """Referral-cohort hires of a qualifying period ago: did the job last?"""
+        pop = self.market.model.population
+        for person in self.checks.pop(week).tolist():
+            hire_week, k = self._checking.pop(person, (None, None))
+            if k is not None:
+                self.records["sustained"][k] = bool(pop.status[person] == Status.EMPLOYED
+                                                    and pop.hire_week[person] == hire_week)
+
+    def final_indicators(self, first_week: int, last_week: int, tiers: int) -> dict:
+        """Work (and sustained work) within 6 and 12 months of referral, overall and by tier,
+        for referrals in the reported weeks old enough to have had the whole horizon."""
+        n = f"services.{self.market.name}."
+        refs = {k: np.array(v) for k, v in self.records.items()}
+        s: dict = {}
+        for horizon in HORIZONS:
+            done = (refs["week"] >= first_week) & (refs["week"] <= last_week - horizon) \
+                if len(refs["week"]) else np.zeros(0, bool)
+            got = done & (refs["hire"] != NO_WEEK) & (refs["hire"] - refs["week"] <= horizon)
+            sus = got & refs["sustained"].astype(bool)  # a job that lasted the qualifying period
+            s[f"{n}work_within_{horizon}w"] = _ratio(got.sum(), done.sum())
+            s[f"{n}sustained_work_within_{horizon}w"] = _ratio(sus.sum(), done.sum())
+            for t in range(1, tiers + 1):
+                m = done & (refs["tier"] == t)
+                s[f"{n}work_within_{horizon}w_tier{t}"] = _ratio(got[m].sum(), m.sum())
+                s[f"{n}sustained_work_within_{horizon}w_tier{t}"] = _ratio(sus[m].sum(), m.sum())
+        return s
+
+
+def _ratio(a, b) -> float:
+    return float(a) / float(b) if b else float("nan")

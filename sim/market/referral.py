@@ -1,0 +1,46 @@
+"""Stage 4, referral: which registered seekers are sent to the scheme's service this week.
+
+Eligibility is the referral rules' (sim/rules/referral.py: tiers, time unemployed, benefit,
+a rest after an earlier service); a municipality that pays decides whether it takes new
+participants and whom it refers first (sim/agents/municipality.py); budgeted places are
+filled by priority, then at random (Rusta och matcha's places were budgeted, evidence.md 1.2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.municipality import referral_priority
+from sim.kernels import rng
+from sim.population import NO_WEEK, Benefit, Status
+
+REST_WEEKS = 13  # weeks after a service before a seeker can be referred again [EST]
+
+
+def refer(market, week: int) -> np.ndarray:
+    """Seekers referred this week (sorted): eligible, drawn at the weekly rate (raised by
+    the municipality's priority), within the budgeted places."""
+    model, r = market.model, market.scheme.referral
+    pop, reg = model.population, model.registered
+    tiers = r.tiers or range(1, model.config.tiers + 1)
+    benefit_ok = np.isin(pop.benefit[reg], [Benefit[b.upper()] for b in r.benefits])
+    rested = (pop.service_end_week[reg] == NO_WEEK) | (
+        week - pop.service_end_week[reg].astype(np.int64) >= REST_WEEKS)
+    eligible = reg[(pop.status[reg] == Status.REGISTERED) & market.area[pop.municipality[reg]]
+                   & np.isin(pop.tier[reg], tiers)
+                   & (pop.spell_weeks[reg] >= r.min_spell_weeks) & benefit_ok & rested]
+    if market.municipality_pays:
+        takes = np.array([m.takes_new_participants(pays=True) for m in model.municipalities])
+        eligible = eligible[takes[pop.municipality[eligible]]]
+    u = rng.uniforms(model.seed, market.stream, week, eligible, 0)
+    priority = (referral_priority(model.config.municipal, model.config.funding,
+                                  pop.cofinancing_days[eligible])
+                if market.municipality_responds else np.ones(len(eligible)))
+    rate = np.minimum(1.0, r.weekly_rate * priority)
+    chosen = u < rate
+    referred, u = eligible[chosen], u[chosen]
+    if r.places:
+        free = max(0, r.places - len(market.participants()))
+        order = np.lexsort((u, -priority[chosen]))  # priority first, then at random
+        referred = referred[order[:free]]
+    return np.sort(referred)

@@ -1,0 +1,96 @@
+"""Stage 6, service: providers give their participants hours, and services end.
+
+Each provider plans its participants' hours (sim/agents/provider.py); a municipality that runs
+its own service under a budget decides how much of the plan it can afford
+(sim/agents/municipality.py). Service works only through matching: hours raise a
+participant's perceived productivity (`boost`) and applications, and own search falls while
+in service (lock-in, evidence.md 1.4), so effects on jobs, displacement of non-participants
+and provider results all come out of the matching kernel.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.kernels import rng
+from sim.population import Status
+from sim.week import Week
+
+SLOT_WEEKS = 52  # providers' records are kept in week slots modulo this
+
+
+def serve(market, week: Week) -> None:
+    """Providers set hours; participants' applications and perceived productivity change."""
+    model, e = market.model, market.scheme.effect
+    pop = model.population
+    parts = market.participants()
+    hours = np.zeros(len(parts))
+    tiers = pop.tier[parts]
+    chance = market.beliefs[tiers - 1]
+    value = market.scheme.payment.result_value(tiers, pop.wage[parts]) if len(parts) \
+        else np.zeros(0)
+    owner = pop.provider[parts]
+    eff = np.array([p.effectiveness for p in market.providers]) if market.providers \
+        else np.ones(1)
+    slot = week.number % SLOT_WEEKS
+    for prov in market.providers:
+        mine = np.flatnonzero(owner == prov.index)
+        prov.hires[slot] = prov.expected[slot] = prov.load[slot] = 0.0
+        if len(mine) == 0:
+            prov.week_hours = 0.0
+            continue
+        hours[mine] = prov.plan_hours(tiers[mine], value[mine])
+        if prov.in_house:
+            hours[mine] *= _affordable(market, parts[mine], prov.cost_per_hour, hours[mine])
+        prov.week_hours = float(hours[mine].sum())
+        prov.expected[slot] = float(chance[mine].sum())
+        prov.load[slot] = len(mine)
+    pop.intensity[parts] = hours
+    effect = e.shape(hours) * eff[owner] if len(parts) else np.zeros(0)
+    if market.municipality_pays and len(parts):
+        # a municipality's own service works as well as the municipality runs it
+        capability = np.array([m.capability for m in model.municipalities])
+        in_house = np.array([p.in_house for p in market.providers])[owner]
+        effect = np.where(in_house, effect * capability[pop.municipality[parts]], effect)
+        for m in np.unique(pop.municipality[parts]):
+            model.municipalities[m].gain_experience()
+    if e.skill_gain_per_hour:
+        pop.skill[parts] += e.skill_gain_per_hour * hours * eff[owner]
+    at = np.searchsorted(week.seekers, parts)
+    week.boost[at] += e.boost * effect
+    week.applications[at] *= (1.0 - e.lock_in) + e.applications_per_hour * hours
+
+
+def _affordable(market, persons: np.ndarray, cost_per_hour: float,
+                hours: np.ndarray) -> np.ndarray:
+    """The share of planned hours each participant's paying municipality can afford."""
+    model = market.model
+    muni = model.population.municipality[persons]
+    planned = np.bincount(muni, weights=hours * cost_per_hour,
+                          minlength=len(model.municipalities))
+    factor = np.array([m.service_intensity(planned[m.index], market.municipality_pays)
+                       for m in model.municipalities])
+    return factor[muni]
+
+
+def end_services(market, week: Week) -> None:
+    """Services that ran their length end, or are extended once; participants return to
+    open search."""
+    pop, r = market.model.population, market.scheme.referral
+    parts = market.participants()
+    pop.service_weeks[parts] += 1
+    due = parts[pop.service_weeks[parts] >= pop.service_length[parts]]
+    u = rng.uniforms(market.model.seed, market.stream, week.number, due, 4)
+    extend = (u < r.extension_share) & (pop.service_length[due] == r.service_weeks) \
+        & (r.extension_weeks > 0)
+    pop.service_length[due[extend]] += r.extension_weeks
+    leave_service(market, due[~extend], week.number)
+
+
+def leave_service(market, persons: np.ndarray, week: int) -> None:
+    pop = market.model.population
+    pop.status[persons] = Status.REGISTERED
+    pop.last_provider[persons] = pop.provider[persons]
+    pop.service_end_week[persons] = week
+    pop.provider[persons] = -1
+    pop.intensity[persons] = 0.0

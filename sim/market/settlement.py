@@ -1,0 +1,69 @@
+"""Stage 8, settlement: base fees for this week's participants, result payments falling due,
+the in-house service's cost, and every provider's books.
+
+What is due is the payment rule's to say (sim/rules/payments.py); who pays is the scheme's
+payer: the state, or each participant's municipality, whose budget the payment draws on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.population import Status
+from sim.week import Week
+
+
+def settle(market, week: Week) -> None:
+    model, pay = market.model, market.scheme.payment
+    pop = model.population
+    parts = market.participants()
+    payers = market.payers(parts)
+    revenue = np.zeros(len(market.providers))
+    owner = pop.provider[parts]
+    fee_factor = np.array([p.fee_factor for p in market.providers] or [1.0])
+    fees = pay.base_fee_due(pop.tier[parts], pop.service_weeks[parts]) if len(parts) \
+        else np.zeros(0)
+    fees = fees * fee_factor[owner] if len(parts) else fees
+    in_house_cost = np.zeros(len(market.providers))
+    for prov in market.providers:
+        mine = owner == prov.index
+        if prov.in_house:
+            cost = pop.intensity[parts[mine]] * prov.cost_per_hour
+            _book(market, week.number, payers[mine], prov.name, "in_house_service_cost", cost)
+            in_house_cost[prov.index] = cost.sum()
+        else:
+            _book(market, week.number, payers[mine], prov.name, "provider_base_fee", fees[mine])
+            revenue[prov.index] += fees[mine].sum()
+    results_paid, n_results, n_sustained = 0.0, 0, 0
+    for person, prov_index, hire_week, tier in market.outcomes.results_due(week.number):
+        sustained = (pop.status[person] == Status.EMPLOYED and pop.hire_week[person] == hire_week)
+        n_sustained += int(sustained)
+        prov = market.providers[prov_index]
+        if sustained and prov.active and not prov.in_house:
+            amount = float(pay.result(tier, pop.wage[person]))
+            _book(market, week.number, market.payers(np.array([person])), prov.name,
+                  "provider_result_payment", np.array([amount]))
+            revenue[prov_index] += amount
+            results_paid += amount
+            n_results += 1
+    for prov in market.active:
+        if not prov.in_house:
+            cost = prov.week_hours * prov.cost_per_hour + prov.fixed_cost_week
+            prov.book(float(revenue[prov.index]), cost)
+    n = f"services.{market.name}."
+    week.row[n + "results_paid"] = n_results
+    week.row[n + "sustained_jobs"] = n_sustained
+    week.row[n + "service_spend"] = float(fees.sum() + in_house_cost.sum() + results_paid)
+    week.row[n + "in_house_cost"] = float(in_house_cost.sum())
+
+
+def _book(market, week: int, payers: np.ndarray, payee: str, category: str,
+          amounts: np.ndarray) -> None:
+    """Pay `amounts` to `payee`, one ledger flow per payer; municipal payers spend budget."""
+    model = market.model
+    budgets = {m.payer: m for m in model.municipalities}
+    for payer in np.unique(payers) if len(payers) else []:
+        amount = float(amounts[payers == payer].sum())
+        model.ledger.pay(week, payer, payee, category, amount)
+        if payer in budgets:
+            budgets[payer].spend(amount)
