@@ -359,3 +359,29 @@ def test_providers_refuse_the_tiers_they_choose_only_where_the_rules_allow_it(tm
     assert s["refused_share"] > 0 and s["creaming_index"] == 0
     _, lov = run(small(tmp_path, REFUSE), arm="lov")
     assert lov["refused_share"] == 0 and lov["creaming_index"] == pytest.approx(1.0)
+
+
+FOUR_TIERS = """
+[profiling]
+tier_cutoffs = [0.4, 0.0, -0.6]
+
+[services.nacka.payment]
+base_fee_month = [1500.0, 2000.0, 2500.0, 3000.0]
+result_payment = [8000.0, 14000.0, 22000.0, 30000.0]
+"""
+
+
+def test_tiers_come_from_the_configuration_not_the_literal_three(tmp_path):
+    model, s = run(small(tmp_path, FOUR_TIERS), arm="lov", check=True)
+    assert model.config.tiers == 4
+    assert set(np.unique(model.population.tier[model.registered])) <= {1, 2, 3, 4}
+    assert "hours_per_week_tier4" in s and "work_within_26w_tier4" in s
+    assert "job_finding_tier4" in model.metrics.summary()
+
+
+def test_amounts_by_tier_must_match_the_profilings_tiers(tmp_path):
+    from sim.config import ScenarioError
+
+    bad = FOUR_TIERS.replace(", 30000.0]", "]")
+    with pytest.raises(ScenarioError, match="result_payment: needs 4 amounts"):
+        load(small(tmp_path, bad))
