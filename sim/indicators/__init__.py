@@ -20,6 +20,10 @@ as a monthly hazard; `per_year:K` the sum of K a year; `change:K` last minus fir
 running totals); `final` computed at the end of the run by the process that owns it.
 """
 
+import re
+from dataclasses import replace
+
+from sim.indicators.catalogue import SUMMARY, WEEKLY
 from sim.indicators.core import (
     BAND_LABELS,
     GROUPS,
@@ -35,15 +39,72 @@ from sim.indicators.core import (
     Unit,
     band_name,
     expand,
-    find,
-    label_of,
-    summary,
-    unit_of,
-    weekly,
 )
+
+
+def weekly(ctx: Context) -> list[Indicator]:
+    """The weekly indicators of a run with context `ctx`, placeholders filled in."""
+    return expand(WEEKLY, ctx)
+
+
+def summary(ctx: Context) -> list[Indicator]:
+    """The summary indicators of a run with context `ctx`, placeholders filled in."""
+    return expand(SUMMARY, ctx)
+
+
+# ------------------------------------------------------------------------ looking keys up
+_PATTERNS: list[tuple[re.Pattern, Indicator]] = []
+
+
+def _pattern(ind: Indicator) -> re.Pattern:
+    parts = re.split(r"(\{\w+\})", ind.key)
+    body = "".join(f"(?P<{p[1:-1]}_{i}>[^.]+?)" if p.startswith("{") else re.escape(p)
+                   for i, p in enumerate(parts))
+    return re.compile(f"^{body}$")
+
+
+def find(key: str) -> Indicator | None:
+    """The declaration a concrete key comes from (labels filled in), or None."""
+    if not _PATTERNS:
+        _PATTERNS.extend((_pattern(ind), ind) for ind in (*SUMMARY, *WEEKLY))
+    for pattern, ind in _PATTERNS:
+        m = pattern.match(key)
+        if m is None:
+            continue
+        fields = {name.rsplit("_", 1)[0]: value for name, value in m.groupdict().items()}
+        label_fields = {**fields, "Scheme": fields.get("scheme", "").replace("_", " ")
+                        .capitalize(), "category_label": fields.get("category", "")
+                        .replace("_", " "), "band_label": BAND_LABELS.get(fields.get("band"),
+                                                                          fields.get("band")),
+                        "months": HORIZONS.get(_int(fields.get("horizon")), "")}
+        try:
+            label = ind.label.format(**label_fields)
+        except (KeyError, IndexError):
+            label = ind.label
+        return replace(ind, key=key, label=label)
+    return None
+
+
+def _int(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def unit_of(key: str) -> Unit:
+    ind = find(key)
+    return UNITS[ind.unit] if ind else UNITS["number"]
+
+
+def label_of(key: str) -> str:
+    ind = find(key)
+    return ind.label if ind else key.replace("_", " ").replace(".", ": ")
+
 
 __all__ = [
     "BAND_LABELS", "GROUPS", "HORIZONS", "PAYER_GROUPS", "PROVIDER_EVENTS",
     "REGISTRATION_BANDS", "SPELL_BANDS", "UNITS", "WEEKS_PER_MONTH", "Context", "Indicator",
-    "Unit", "band_name", "expand", "find", "label_of", "summary", "unit_of", "weekly",
+    "SUMMARY", "Unit", "WEEKLY", "band_name", "expand", "find", "label_of", "summary", "unit_of",
+    "weekly",
 ]
