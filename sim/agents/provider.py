@@ -1,24 +1,40 @@
 """Provider (leverantör / anordnare): a private or in-house employment-service provider.
 
 A provider decides from its traits (`ProviderTraits`), the payment rule it works under and
-what it has learnt about job chances: how many hours each participant gets (expected payment
-plus its mission's value of a job, minus the cost of the hours), whom it takes on where the
-rules let it refuse, whether it stays in the market, and what it bids in a tender. Nothing is
-scripted about whom it serves: parking (little effort on those far from work) follows when
-the result payment does not rise enough with the tier to offset lower job chances, and
-creaming (refusing the hard to place) when refusal is allowed and a participant's expected
-margin is negative (evidence.md 1.5, 6).
+what it has learnt:
+
+- **hours**: it plans each participant's weekly hours for the rest of the service to maximise
+  the participant's expected payments (base fees for the weeks the participant stays, the
+  result payment times the chance of a qualifying job within the service and the result
+  window, times the chance the job lasts) plus its mission's value of a job, minus the cost of
+  the hours. Its counsellors' hours are limited: time given to one participant is not given to
+  another, so when they bind the least valuable participants get the contract minimum. This is
+  how parking arises: when the result payment does not rise enough with the tier to offset the
+  lower job chances of those far from work (evidence.md 1.5, 6);
+- **what a job is worth to it**: the result payment if the job lasts, its mission's value, and
+  where seekers choose on published stars, the extra participants a better rating brings
+  (`reputation_value`, set by sim/market/ratings.py): under fixed prices, customer choice
+  makes providers compete on results;
+- **whom it takes on**: everyone, unless the rules allow refusal and the participant is of a
+  tier it refuses or would lose it money (creaming);
+- **whether it stays**: it leaves once its losses exceed what it can bear;
+- **what it bids** in a tender, and how many counsellor hours it staffs.
+
+It learns each tier's weekly job chance from its own participants' hires, starting from the
+labour market's statistics, and the chance that a job lasts from its own result candidates.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
+from sim.agents.plans import SpellPlan
 from sim.rules.payments import PaymentRules
-from sim.rules.service import ServiceEffect
+from sim.rules.service import ProviderSettings, ServiceEffect
 
 WEEKS_REMEMBERED = 52  # the window of results ratings and reviews look at
 
@@ -28,7 +44,7 @@ class ProviderTraits:
     """What a provider is: drawn when it applies, fixed while it is in the market."""
 
     effectiveness: float  # relative effect of its hours on job chances
-    cost_per_hour: float  # of a counsellor hour
+    cost_per_hour: float  # of a participant's support hour (counsellor time, groups included)
     capacity: int  # participants at most
     mission_weight: float  # value it puts on a participant's job beyond pay (non-profits)
     location: int  # municipality index of its office
@@ -39,16 +55,17 @@ class ProviderTraits:
 
 
 class Provider(mesa.Agent):
-    """A provider's traits, books and record; its decisions are the methods below."""
+    """A provider's traits, beliefs, books and record; its decisions are the methods below."""
 
     def __init__(self, model, scheme: str, index: int, traits: ProviderTraits, *,
-                 payment: PaymentRules, effect: ServiceEffect, beliefs: np.ndarray,
-                 cash: float, fee_factor: float = 1.0):
+                 payment: PaymentRules, effect: ServiceEffect, settings: ProviderSettings,
+                 prior: np.ndarray, cash: float, fee_factor: float = 1.0):
         super().__init__(model)
         self.scheme, self.index, self.traits = scheme, index, traits
+        vars(self).update(dataclasses.asdict(traits))  # provider.effectiveness, ... (read only)
         self.name = f"provider:{scheme}:{'in-house' if traits.in_house else index}"
-        self.payment, self.effect = payment, effect
-        self.beliefs = beliefs  # weekly job chance by tier without service (learnt)
+        self.payment, self.effect, self.settings = payment, effect, settings
+        self.prior = prior  # the labour market's weekly job chance by tier (shared, updated)
         self.cash = cash
         self.fee_factor = fee_factor  # its price relative to the list price (tenders)
         self.active = True
@@ -60,50 +77,62 @@ class Provider(mesa.Agent):
         self.costs = 0.0
         self.weeks_losing = 0
         self.week_hours = 0.0
+        self.staff_hours = 0.0  # counsellor hours a week it employs
+        # what it has learnt (decaying sums): hires and exposure by tier, lasting jobs
+        tiers = len(prior)
+        self.seen_hires = np.zeros(tiers)
+        self.seen_exposure = np.zeros(tiers)
+        self.seen_results = 0.0
+        self.seen_lasting = 0.0
         # its record, by week slot: hires of participants, hires expected from their tiers,
         # participant-weeks (what ratings and reviews judge it by)
         self.hires = np.zeros(WEEKS_REMEMBERED)
         self.expected = np.zeros(WEEKS_REMEMBERED)
         self.load = np.zeros(WEEKS_REMEMBERED)
+        self.intake = np.zeros(WEEKS_REMEMBERED)  # participants taken on
+        self.earned = np.zeros(WEEKS_REMEMBERED)  # revenue over the cost of its hours
+        self.reputation_value = 0.0  # what one more job is worth to it through its rating
 
-    def __getattr__(self, name):  # traits read as attributes: provider.effectiveness
-        traits = self.__dict__.get("traits")
-        if traits is not None and hasattr(traits, name):
-            return getattr(traits, name)
-        raise AttributeError(name)
+
+    # ------------------------------------------------------------------------- beliefs
+    def job_chances(self) -> np.ndarray:
+        """Its belief about each tier's weekly job chance at the contract minimum hours: its
+        own participants' hires over their exposure, shrunk towards the labour market's
+        statistics with the weight of `belief_weight` participant-weeks."""
+        k = self.settings.belief_weight
+        return (self.seen_hires + k * self.prior) / (self.seen_exposure + k)
+
+    def lasting_chance(self) -> float:
+        """Its belief that a result candidate's job lasts the qualifying period."""
+        k, s = self.settings.belief_weight / 10, self.settings
+        return (self.seen_lasting + k * s.lasting_prior) / (self.seen_results + k)
+
+    def plan(self, tiers, weeks_left, fees, result_value) -> SpellPlan:
+        """The value of each participant at each hours level on the effect's grid."""
+        return SpellPlan.of(self, tiers, weeks_left, fees, result_value)
 
     # ------------------------------------------------------------------------ decisions
-    def plan_hours(self, tiers: np.ndarray, result_value: np.ndarray) -> np.ndarray:
-        """Hours a week for each participant: argmax over the effect's hours grid (from the
-        contract minimum up) of (result value + mission value) x extra job chance - cost.
-
-        The extra job chance is its belief about the tier's weekly job chance times the lift
-        it believes its hours give (`believed_lift` x its effectiveness x the effect shape).
-        """
+    def plan_hours(self, plan: SpellPlan) -> np.ndarray:
+        """Hours a week for each participant of `plan`: each participant's best level, where
+        counsellor hours suffice; else the best allocation of the hours it has, at least the
+        contract minimum for everyone. Staff move a step towards what the plan asks."""
         if self.fixed_hours is not None:
-            return np.full(len(tiers), self.fixed_hours)
-        e = self.effect
-        grid = np.asarray(e.hours_grid)
-        allowed = grid[grid >= e.min_hours]
-        lift = (e.believed_lift * self.effectiveness * e.shape(grid))[grid >= e.min_hours]
-        chance = self.beliefs[tiers - 1]
-        value = (result_value + self.mission_weight)[:, None] * chance[:, None] * lift[None, :]
-        net = value - self.cost_per_hour * allowed[None, :]
-        return allowed[np.argmax(net, axis=1)]
+            return np.full(plan.n, self.fixed_hours)
+        wanted = plan.best(0.0)
+        demand = float(plan.grid[wanted].sum())
+        self.staff_hours += (demand - self.staff_hours) / self.settings.staff_adjustment_weeks
+        available = max(self.staff_hours, plan.grid[0] * plan.n)
+        if demand <= available + 1e-9:
+            return plan.grid[wanted]
+        return plan.grid[plan.ration(available)]
 
-    def expected_margin(self, tier: int, wage: float) -> float:
-        """Expected weekly margin on a participant of `tier` (last wage `wage`) at the
-        contract's minimum hours."""
-        fee = float(self.payment.weekly_base_fee(tier))
-        result = float(self.payment.result_value(tier, wage)) * self.beliefs[tier - 1]
-        return fee * self.fee_factor + result - self.cost_per_hour * self.effect.min_hours
-
-    def accepts(self, tier: int, wage: float, refusal_allowed: bool) -> bool:
+    def accepts(self, tier: int, value: float, refusal_allowed: bool) -> bool:
         """Whom it takes on: everyone, unless the rules allow refusal and the participant's
-        tier is one it refuses or its expected margin is negative."""
+        tier is one it refuses or the participant's expected value (`value`, at its best
+        hours) is negative."""
         if not refusal_allowed or self.in_house:
             return True
-        return tier not in self.refused_tiers and self.expected_margin(tier, wage) >= 0.0
+        return tier not in self.refused_tiers and value >= 0.0
 
     def stays(self, exit_cash: float) -> bool:
         """It stays while its cash has not fallen below what it can bear to lose."""
@@ -116,12 +145,42 @@ class Provider(mesa.Agent):
         self.fee_factor = (1 + markup) * own / reference_cost
         return self.fee_factor
 
+    # ------------------------------------------------------------------------ learning
+    def observe_week(self, tiers: np.ndarray, hours: np.ndarray) -> None:
+        """Its participants' week of exposure to a job at their hours (relative to the
+        minimum), forgetting old weeks at `memory_weeks`."""
+        keep = 1.0 - 1.0 / self.settings.memory_weeks
+        self.seen_hires *= keep
+        self.seen_exposure *= keep
+        exposure = SpellPlan.relative_chance(self, hours)
+        self.seen_exposure += np.bincount(tiers - 1, weights=exposure,
+                                          minlength=len(self.seen_exposure))
+
+    def observe_hire(self, tier: int, slot: int) -> None:
+        self.seen_hires[tier - 1] += 1
+        self.hires[slot] += 1
+
+    def observe_result(self, lasted: bool) -> None:
+        self.seen_results += 1
+        self.seen_lasting += float(lasted)
+
     # ------------------------------------------------------------------------ the books
-    def book(self, revenue: float, cost: float) -> None:
+    def weekly_cost(self) -> float:
+        """Counsellors employed (or the hours given, if more) and fixed costs."""
+        hours = max(self.staff_hours, self.week_hours)
+        return hours * self.cost_per_hour + self.fixed_cost_week
+
+    def book(self, revenue: float, cost: float, slot: int) -> None:
         self.revenue += revenue
         self.costs += cost
         self.cash += revenue - cost
         self.weeks_losing = self.weeks_losing + 1 if revenue < cost else 0
+        self.earned[slot] = revenue - (cost - self.fixed_cost_week)
+
+    def unit_margin(self) -> float:
+        """What a participant-week earned it over the cost of its hours, last 52 weeks."""
+        load = self.load.sum()
+        return float(self.earned.sum() / load) if load else 0.0
 
     def leave(self, week: int, reason: str) -> None:
         self.active = False

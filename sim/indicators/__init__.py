@@ -28,6 +28,7 @@ from sim.indicators.core import (
     BAND_LABELS,
     GROUPS,
     HORIZONS,
+    MAX_STARS,
     PAYER_GROUPS,
     PROVIDER_EVENTS,
     REGISTRATION_BANDS,
@@ -103,7 +104,7 @@ def label_of(key: str) -> str:
 
 
 __all__ = [
-    "BAND_LABELS", "GROUPS", "HORIZONS", "PAYER_GROUPS", "PROVIDER_EVENTS",
+    "BAND_LABELS", "GROUPS", "HORIZONS", "MAX_STARS", "PAYER_GROUPS", "PROVIDER_EVENTS",
     "REGISTRATION_BANDS", "SPELL_BANDS", "UNITS", "WEEKS_PER_MONTH", "Context", "Indicator",
     "SUMMARY", "Unit", "WEEKLY", "band_name", "expand", "find", "label_of", "summary", "unit_of",
     "weekly",

@@ -114,6 +114,10 @@ WEEKLY: tuple[Indicator, ...] = (
        "Private providers active at the end of the week.", missing=0.0),
     _i("services.{scheme}.providers_{event}", "count", "{Scheme} providers {event} (running "
        "total)", "Running total since the start of the run.", missing=0.0),
+    _i("services.{scheme}.accepted", "count", "{Scheme} taken on", "Referred seekers a "
+       "provider took on this week.", missing=0.0),
+    _i("services.{scheme}.staff_hours", "hours", "{Scheme} counsellor hours", "Counsellor "
+       "hours a week private providers employ.", missing=0.0),
     _i("services.{scheme}.hhi", "index", "{Scheme} market concentration (HHI)", "Herfindahl "
        "index of participants over providers, 0-10,000.", missing=0.0),
     _i("services.{scheme}.provider_revenue", "money", "{Scheme} provider revenue (running "
@@ -238,6 +242,21 @@ SUMMARY: tuple[Indicator, ...] = (
     _i("services.{scheme}.sustained_work_within_{horizon}w_tier{tier}", "share", "{Scheme}: "
        "sustained work within {months} months, tier {tier}", "As above, for the tier.",
        "final"),
+    _i("services.{scheme}.work_within_26w_stars{stars}", "share", "{Scheme}: in work within 6 "
+       "months, provider with {stars} stars", "Referrals to a provider rated {stars} stars at "
+       "the time, hired within 26 weeks.", "final"),
+    _i("services.{scheme}.star_gap_26w", "share", "{Scheme}: 4-star vs 1-star gap", "In work "
+       "within 6 months: referrals to 4-star providers minus those to 1-star ones (RiR 2020:13 "
+       "found about 30 pp).", "final", headline=True),
+    _i("services.{scheme}.stars_effectiveness_correlation", "index", "{Scheme}: stars vs true "
+       "effectiveness", "Rank correlation of rated providers' stars with their effectiveness, "
+       "averaged over the quarterly ratings.", "final"),
+    _i("services.{scheme}.cost_per_participant", "money", "{Scheme}: cost per participant",
+       "Service spending per participant taken on.", "ratio:services.{scheme}.service_spend/"
+       "services.{scheme}.accepted"),
+    _i("services.{scheme}.staff_hours_per_participant", "hours", "{Scheme}: counsellor hours "
+       "per participant", "Providers' staffed hours a week per participant.",
+       "ratio:services.{scheme}.staff_hours/services.{scheme}.participants"),
     _i("services.{scheme}.providers_active", "count", "{Scheme}: providers active (average)",
        "Private providers active, average week.", "mean:services.{scheme}.providers_active",
        headline=True),

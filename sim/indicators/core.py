@@ -58,6 +58,7 @@ REGISTRATION_BANDS = ((0, 4), (4, 13), (13, 26), (26, 52), (52, 10**9))
 HORIZONS = {26: 6, 52: 12}  # weeks -> months
 PROVIDER_EVENTS = ("entered", "exited", "excluded", "tenders", "switches")
 GROUPS = ("treated", "untreated")
+MAX_STARS = 4  # published ratings are 1-4 stars (evidence.md 1.3)
 PAYER_GROUPS = ("state", "municipalities", "unemployment_funds")
 
 
@@ -112,6 +113,7 @@ def _values(ctx: Context) -> dict[str, list[dict]]:
         "group": [{"group": g} for g in GROUPS],
         "event": [{"event": e} for e in PROVIDER_EVENTS],
         "horizon": [{"horizon": h, "months": m} for h, m in HORIZONS.items()],
+        "stars": [{"stars": k} for k in range(1, MAX_STARS + 1)],
     }
 
 

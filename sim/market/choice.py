@@ -24,6 +24,8 @@ def choose(market, week: int, referred: np.ndarray) -> dict:
     pop = model.population
     counts = no_intake(model.config.tiers)
     providers = market.active
+    for prov in market.providers:
+        prov.intake[week % len(prov.intake)] = 0.0
     if len(referred) == 0:
         return counts
     load = np.bincount(pop.provider[market.participants()], minlength=len(market.providers))
@@ -39,16 +41,27 @@ def choose(market, week: int, referred: np.ndarray) -> dict:
             counts["queued"] += 1  # no free place: stays in open search, not a refusal
             continue
         counts["referred"][tier - 1] += 1
-        wage = float(pop.wage[person])
         for prov in order:
-            if not prov.accepts(tier, wage, c.refusal_allowed):
+            value = worth(market, prov, person) if c.refusal_allowed else 0.0
+            if not prov.accepts(tier, value, c.refusal_allowed):
                 continue
             spare[prov.index] -= 1
+            prov.intake[week % len(prov.intake)] += 1
             enter_service(market, person, prov, week)
             pop.active_chooser[person] = bool(active[k])
             counts["accepted"][tier - 1] += 1
             break
     return counts
+
+
+def worth(market, prov: Provider, person: int) -> float:
+    """What taking `person` on is worth to `prov` over a whole service, at its best hours."""
+    pop, pay = market.model.population, market.scheme.payment
+    tier = np.array([pop.tier[person]], dtype=np.int64)
+    weeks = np.array([market.scheme.referral.service_weeks])
+    fee = pay.base_fee_due(tier, np.array([pay.start_weeks])) * prov.fee_factor
+    value = pay.result_value(tier, pop.wage[[person]])
+    return float(prov.plan(tier, weeks, fee, value).value_at_best()[0])
 
 
 def no_intake(tiers: int) -> dict:
@@ -101,4 +114,4 @@ def enter_service(market, person: int, prov: Provider, week: int) -> None:
     pop.service_weeks[person] = 0
     pop.service_length[person] = r.service_weeks
     pop.referral_week[person] = week
-    market.outcomes.referred(person, week, int(pop.tier[person]))
+    market.outcomes.referred(person, week, int(pop.tier[person]), prov.stars)

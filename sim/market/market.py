@@ -16,6 +16,8 @@ its agents (providers, municipalities) and rules; one module a stage does the wo
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from sim.agents.provider import Provider
@@ -41,12 +43,15 @@ class Market:
         self.area = np.isin(np.arange(len(names)), [names.index(n) for n in wanted])
         self.area_index = np.flatnonzero(self.area)
         self.stream = rng.stream_id(f"market:{name}")
-        self.beliefs = prior_job_chances(model.config.tiers)  # learnt from hires by tier
+        # the labour market's weekly job chance by tier: providers' prior, updated quarterly
+        self.prior = prior_job_chances(model.config.tiers)
+        self._industry: deque = deque(maxlen=QUARTER)  # (margin, participant-weeks) a week
         self.providers: list[Provider] = []
         self.outcomes = Outcomes(self)
         self.rotation = 0
         self.events = {"entered": 0, "exited": 0, "excluded": 0, "tenders": 0, "switches": 0}
         self._intake = choice.no_intake(model.config.tiers)
+        self.rank_correlations: list[float] = []  # stars vs effectiveness, each rating
         if scheme.choice.in_house:
             providers.add_in_house(self)
         if scheme.choice.entry == "free":
@@ -91,7 +96,17 @@ class Market:
         had enough seekers to tell); updated in place, as providers hold the same array."""
         seekers, hires = self.model.labour_market.recent_by_tier(week, QUARTER)
         known = seekers > 100
-        self.beliefs[known] = hires[known] / seekers[known]
+        self.prior[known] = hires[known] / seekers[known]
+
+    def note_industry_week(self, margin: float, participant_weeks: float) -> None:
+        """Private providers' revenue over the cost of their hours this week, and their
+        participant-weeks: what would-be entrants see of the market."""
+        self._industry.append((margin, participant_weeks))
+
+    def recent_unit_margin(self) -> float | None:
+        """The industry's margin per participant-week over the last quarter (None: none)."""
+        weeks = sum(w for _, w in self._industry)
+        return sum(m for m, _ in self._industry) / weeks if weeks else None
 
     # --------------------------------------------------------------------------- record
     def record(self, week: Week) -> None:
@@ -108,6 +123,8 @@ class Market:
             row[f"{n}referred_tier{t}"] = int(counts["referred"][t - 1])
             row[f"{n}accepted_tier{t}"] = int(counts["accepted"][t - 1])
         row[n + "queued"] = int(counts["queued"])
+        row[n + "accepted"] = int(counts["accepted"].sum())
+        row[n + "staff_hours"] = float(sum(p.staff_hours for p in self.active if not p.in_house))
         row[n + "providers_active"] = sum(not p.in_house for p in self.active)
         for key, value in self.events.items():
             row[f"{n}providers_{key}"] = value
@@ -135,6 +152,7 @@ class Market:
         cost = col[n + "provider_costs"][-1] - col[n + "provider_costs"][0]
         s[n + "provider_revenue_per_year"] = float(rev / years)
         s[n + "provider_margin"] = _ratio(rev - cost, rev)
+        s[n + "stars_effectiveness_correlation"] = ratings.mean_rank_correlation(self)
         return s
 
     # -------------------------------------------------------------------------- helpers

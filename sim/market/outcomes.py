@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.indicators import MAX_STARS
 from sim.population import NO_WEEK, EventQueue, Status
 from sim.week import Week
 
 HORIZONS = (26, 52)  # weeks after referral within which a job counts
+STAR_HORIZON = 26  # results by the provider's stars at referral, as RiR 2020:13 compared them
 FOLLOW_WEEKS = 52  # a referral's hire is recorded up to this long after it
 
 
@@ -25,14 +27,15 @@ class Outcomes:
         self._checking: dict[int, tuple[int, int]] = {}  # person -> (hire week, record)
         self._pending: dict[int, tuple[int, int, int]] = {}  # person -> provider, hire wk, tier
         self._open: dict[int, int] = {}  # person -> their open referral record
-        self.records: dict[str, list] = {"person": [], "week": [], "tier": [], "hire": [],
-                                         "sustained": []}
+        self.records: dict[str, list] = {"person": [], "week": [], "tier": [], "stars": [],
+                                         "hire": [], "sustained": []}
         self.week_hires = 0
 
-    def referred(self, person: int, week: int, tier: int) -> None:
+    def referred(self, person: int, week: int, tier: int, stars: int) -> None:
+        """A referral's record: who, when, their tier and their provider's stars then."""
         self._open[person] = len(self.records["person"])
         for key, value in (("person", person), ("week", week), ("tier", tier),
-                           ("hire", NO_WEEK), ("sustained", False)):
+                           ("stars", stars), ("hire", NO_WEEK), ("sustained", False)):
             self.records[key].append(value)
 
     def hires(self, week: Week) -> None:
@@ -50,7 +53,7 @@ class Outcomes:
         for persons, owner in ((in_service, pop.provider), (recent, pop.last_provider)):
             for person in persons.tolist():
                 prov = market.providers[int(owner[person])]
-                prov.hires[week.number % len(prov.hires)] += 1
+                prov.observe_hire(int(pop.tier[person]), week.number % len(prov.hires))
                 self._pending[person] = (prov.index, week.number, int(pop.tier[person]))
             self.results.schedule(np.full(len(persons), due), persons)
         checked = []
@@ -100,6 +103,13 @@ class Outcomes:
                 m = done & (refs["tier"] == t)
                 s[f"{n}work_within_{horizon}w_tier{t}"] = _ratio(got[m].sum(), m.sum())
                 s[f"{n}sustained_work_within_{horizon}w_tier{t}"] = _ratio(sus[m].sum(), m.sum())
+            if horizon == STAR_HORIZON:
+                by_stars = {k: _ratio(got[done & (refs["stars"] == k)].sum(),
+                                      (done & (refs["stars"] == k)).sum())
+                            for k in range(1, MAX_STARS + 1)}
+                for k, rate in by_stars.items():
+                    s[f"{n}work_within_{horizon}w_stars{k}"] = rate
+                s[f"{n}star_gap_{horizon}w"] = by_stars[MAX_STARS] - by_stars[1]
         return s
 
 

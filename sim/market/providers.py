@@ -19,9 +19,10 @@ QUARTER = 13
 
 
 def add(market, traits: ProviderTraits, cash: float, fee_factor: float = 1.0) -> Provider:
+    scheme = market.scheme
     prov = Provider(market.model, market.name, len(market.providers), traits,
-                    payment=market.scheme.payment, effect=market.scheme.effect,
-                    beliefs=market.beliefs, cash=cash, fee_factor=fee_factor)
+                    payment=scheme.payment, effect=scheme.effect, settings=scheme.providers,
+                    prior=market.prior, cash=cash, fee_factor=fee_factor)
     market.providers.append(prov)
     return prov
 
@@ -81,19 +82,24 @@ def enter(market, week: int) -> None:
     parts = len(market.participants())
     private = [q for q in market.active if not q.in_house]
     per_provider = parts / (len(private) + 1) if private else p.capacity_mean
-    margin = float(np.mean(expected_margins(market, p.cost_per_hour)))
-    profit = QUARTER * (per_provider * margin - p.fixed_cost_week)
+    profit = QUARTER * (per_provider * unit_margin(market) - p.fixed_cost_week)
     if profit > 0:
         market.events["entered"] += len(apply(market, n, week, screen=True))
 
 
-def expected_margins(market, cost_per_hour: float) -> np.ndarray:
-    """Expected weekly margin per participant by tier at the contract minimum."""
-    pay, e = market.scheme.payment, market.scheme.effect
+def unit_margin(market) -> float:
+    """What a participant-week earns over the cost of its hours: the incumbents' record over
+    the last quarter, which entrants can see; with no incumbents, a participant at the
+    contract minimum hours and the labour market's job chances."""
+    recent = market.recent_unit_margin()
+    if recent is not None:
+        return recent
+    pay, e, p = market.scheme.payment, market.scheme.effect, market.scheme.providers
     config = market.model.config
     tiers = np.arange(1, config.tiers + 1)
     value = pay.result_value(tiers, np.full(len(tiers), config.labour_market.wage_mean))
-    return pay.weekly_base_fee(tiers) + value * market.beliefs - cost_per_hour * e.min_hours
+    margin = pay.weekly_base_fee(tiers) + value * market.prior - p.cost_per_hour * e.min_hours
+    return float(np.mean(margin))
 
 
 def tender(market, week: int) -> None:

@@ -11,12 +11,14 @@ short of their mix's prediction (Nacka's authorisation, evidence.md 3).
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import spearmanr
 
 from sim.agents.provider import Provider
+from sim.indicators import MAX_STARS
 from sim.kernels import rng
 from sim.market.providers import remove
 
-MAX_STARS = 4
+MIN_RATIO_PER_STAR = 0.05  # ratios closer than this are not told apart
 
 
 def rated(market) -> list[Provider]:
@@ -26,7 +28,8 @@ def rated(market) -> list[Provider]:
 
 
 def rate(market) -> None:
-    """1-4 stars by quartile of risk-adjusted results among the rated."""
+    """1-4 stars by quartile of risk-adjusted results among the rated; then what a job is
+    worth to each provider through its rating."""
     providers = rated(market)
     if len(providers) < 2:
         return
@@ -34,6 +37,39 @@ def rate(market) -> None:
     ranks = np.argsort(np.argsort(ratios, kind="stable"), kind="stable")
     for p, rank in zip(providers, ranks, strict=True):
         p.stars = 1 + int(MAX_STARS * rank / len(providers))
+    if market.model.week >= market.model.week_zero and len(providers) > 2:
+        stars = [p.stars for p in providers]
+        truth = [p.effectiveness for p in providers]
+        market.rank_correlations.append(float(spearmanr(stars, truth).statistic))
+    value_reputation(market, ratios)
+
+
+def mean_rank_correlation(market) -> float:
+    """Stars against true effectiveness: the mean rank correlation over reported ratings."""
+    found = [r for r in market.rank_correlations if np.isfinite(r)]
+    return float(np.mean(found)) if found else float("nan")
+
+
+def value_reputation(market, ratios: np.ndarray) -> None:
+    """Where seekers choose on published stars, one more job raises a provider's ratio by
+    1 / (its expected jobs a year); about half the interquartile range of ratios is a star,
+    and a star multiplies its appeal to active choosers by exp(rating weight). So a job is
+    worth (exp(w) - 1) x active share x intake a year x profit per participant
+    / (ratio per star x expected jobs a year) to it: how fixed prices with choice make
+    providers compete on results (RiR 2020:13: higher-rated providers get more participants,
+    evidence.md 1.3)."""
+    c = market.scheme.choice
+    q25, q75 = np.nanpercentile(ratios, [25, 75])
+    per_star = max((q75 - q25) / 2, MIN_RATIO_PER_STAR)
+    weeks = market.scheme.referral.service_weeks
+    for p in market.active:
+        if p.in_house or not c.published_ratings or not c.active_choice_share:
+            p.reputation_value = 0.0
+            continue
+        expected = max(p.expected.sum(), 1.0)
+        profit = max(p.unit_margin(), 0.0) * weeks
+        p.reputation_value = (np.expm1(c.rating_weight) * c.active_choice_share
+                              * p.intake.sum() * profit / (per_star * expected))
 
 
 def review(market, week: int) -> None:

@@ -20,15 +20,15 @@ SLOT_WEEKS = 52  # providers' records are kept in week slots modulo this
 
 
 def serve(market, week: Week) -> None:
-    """Providers set hours; participants' applications and perceived productivity change."""
-    model, e = market.model, market.scheme.effect
+    """Providers plan hours; participants' applications and perceived productivity change."""
+    model, e, pay = market.model, market.scheme.effect, market.scheme.payment
     pop = model.population
     parts = market.participants()
     hours = np.zeros(len(parts))
-    tiers = pop.tier[parts]
-    chance = market.beliefs[tiers - 1]
-    value = market.scheme.payment.result_value(tiers, pop.wage[parts]) if len(parts) \
-        else np.zeros(0)
+    tiers = pop.tier[parts].astype(np.int64)
+    weeks_left = (pop.service_length[parts] - pop.service_weeks[parts]).astype(np.int64)
+    fees = pay.base_fee_due(tiers, pop.service_weeks[parts]) if len(parts) else np.zeros(0)
+    value = pay.result_value(tiers, pop.wage[parts]) if len(parts) else np.zeros(0)
     owner = pop.provider[parts]
     eff = np.array([p.effectiveness for p in market.providers]) if market.providers \
         else np.ones(1)
@@ -39,11 +39,14 @@ def serve(market, week: Week) -> None:
         if len(mine) == 0:
             prov.week_hours = 0.0
             continue
-        hours[mine] = prov.plan_hours(tiers[mine], value[mine])
+        plan = prov.plan(tiers[mine], weeks_left[mine], fees[mine] * prov.fee_factor,
+                         value[mine])
+        hours[mine] = prov.plan_hours(plan)
         if prov.in_house:
             hours[mine] *= _affordable(market, parts[mine], prov.cost_per_hour, hours[mine])
+        prov.observe_week(tiers[mine], hours[mine])
         prov.week_hours = float(hours[mine].sum())
-        prov.expected[slot] = float(chance[mine].sum())
+        prov.expected[slot] = float(market.prior[tiers[mine] - 1].sum())
         prov.load[slot] = len(mine)
     pop.intensity[parts] = hours
     effect = e.shape(hours) * eff[owner] if len(parts) else np.zeros(0)

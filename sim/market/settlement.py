@@ -39,6 +39,7 @@ def settle(market, week: Week) -> None:
         sustained = (pop.status[person] == Status.EMPLOYED and pop.hire_week[person] == hire_week)
         n_sustained += int(sustained)
         prov = market.providers[prov_index]
+        prov.observe_result(sustained)
         if sustained and prov.active and not prov.in_house:
             amount = float(pay.result(tier, pop.wage[person]))
             _book(market, week.number, market.payers(np.array([person])), prov.name,
@@ -46,10 +47,14 @@ def settle(market, week: Week) -> None:
             revenue[prov_index] += amount
             results_paid += amount
             n_results += 1
+    margin, load = 0.0, 0.0
     for prov in market.active:
         if not prov.in_house:
-            cost = prov.week_hours * prov.cost_per_hour + prov.fixed_cost_week
-            prov.book(float(revenue[prov.index]), cost)
+            cost = prov.weekly_cost()
+            prov.book(float(revenue[prov.index]), cost, week.number % len(prov.earned))
+            margin += float(revenue[prov.index]) - (cost - prov.fixed_cost_week)
+            load += float(np.sum(owner == prov.index))
+    market.note_industry_week(margin, load)
     n = f"services.{market.name}."
     week.row[n + "results_paid"] = n_results
     week.row[n + "sustained_jobs"] = n_sustained

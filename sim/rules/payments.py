@@ -32,12 +32,12 @@ import numpy as np
 from sim.settings import Preset, setting
 
 DESIGNS: dict[str, dict] = {
-    "krom": dict(base_fee_month=(1500.0, 2000.0, 2500.0),
-                 result_payment=(8000.0, 14000.0, 22000.0), start_weeks=0, result_basis="job"),
+    "krom": dict(base_fee_month=(1200.0, 1500.0, 1800.0),
+                 result_payment=(10000.0, 17000.0, 28000.0), start_weeks=0, result_basis="job"),
     "jobbpeng": dict(base_fee_month=(3686.0, 3686.0, 4858.0),
                      result_payment=(20000.0, 20000.0, 20000.0), start_weeks=2,
                      result_basis="job"),
-    "earnings": dict(base_fee_month=(1500.0, 2000.0, 2500.0),
+    "earnings": dict(base_fee_month=(1200.0, 1500.0, 1800.0),
                      result_payment=(0.0, 0.0, 0.0), start_weeks=0, result_basis="earnings"),
     "flat_fee": dict(base_fee_month=(3500.0, 3500.0, 3500.0),
                      result_payment=(0.0, 0.0, 0.0), start_weeks=0, result_basis="job"),
