@@ -73,7 +73,7 @@ design = "flat_fee"
 [arms.review.services.nacka.providers]
 initial = 6
 entrants_per_quarter = 0.0
-effectiveness_sd = 0.6
+effectiveness_spread = 0.6
 capacity_mean = 35.0
 capacity_sd = 0.0
 

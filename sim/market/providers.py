@@ -40,13 +40,15 @@ def draw(market, n: int, week: int, sub: int) -> tuple[list[ProviderTraits], np.
     """`n` would-be providers' traits, and the quality signal screening sees of each."""
     p = market.scheme.providers
     gen = rng.generator(market.model.seed, market.stream + sub, week)
-    eff = np.maximum(0.05, gen.normal(p.effectiveness_mean, p.effectiveness_sd, n))
+    # log-normal with mean `effectiveness_mean`: a few providers far better than most
+    z = gen.normal(0.0, 1.0, n)
+    spread = p.effectiveness_spread
+    eff = p.effectiveness_mean * np.exp(spread * z - spread**2 / 2)
     cost = np.maximum(50.0, gen.normal(p.cost_per_hour, p.cost_sd, n))
     capacity = np.maximum(5, np.round(gen.normal(p.capacity_mean, p.capacity_sd, n)))
     mission = np.where(gen.random(n) < p.mission_share, p.mission_value, 0.0)
     location = market.area_index[gen.integers(0, len(market.area_index), n)]
-    signal = (eff - p.effectiveness_mean) / max(p.effectiveness_sd, 1e-9) + gen.normal(0.0, 1.0,
-                                                                                      n)
+    signal = z + gen.normal(0.0, 1.0, n)  # quality as screening sees it, with noise
     traits = [ProviderTraits(effectiveness=float(eff[k]), cost_per_hour=float(cost[k]),
                              capacity=int(capacity[k]), mission_weight=float(mission[k]),
                              location=int(location[k]), fixed_cost_week=p.fixed_cost_week,
@@ -113,7 +115,7 @@ def tender(market, week: int) -> None:
     score = []
     for q in bidders:
         price = q.bid(reference, p.tender_markup)
-        signal = (q.effectiveness - p.effectiveness_mean) / max(p.effectiveness_sd, 1e-9)
+        signal = quality_z(q.effectiveness, p)
         quality = 1.0 + 0.2 * (signal + gen.normal())
         ok = signal + gen.normal() >= c.admission_threshold
         score.append(price / max(quality, 0.1) if ok else np.inf)
@@ -122,6 +124,12 @@ def tender(market, week: int) -> None:
     for q in bidders:
         if q.index not in winners:
             remove(market, q, week, "lost tender", count=q not in new)
+
+
+def quality_z(effectiveness: float, p) -> float:
+    """A provider's effectiveness as a standard score of the provider population."""
+    spread = max(p.effectiveness_spread, 1e-9)
+    return (np.log(effectiveness / p.effectiveness_mean) + spread**2 / 2) / spread
 
 
 def remove(market, prov: Provider, week: int, reason: str, count: bool = True) -> None:

@@ -28,7 +28,7 @@ class ProviderSettings:
     initial: int = setting(24, lo=0, hi=100_000)
     entrants_per_quarter: float = setting(3.0, lo=0.0, hi=1000.0)
     effectiveness_mean: float = setting(0.5, lo=0.0, hi=10.0)
-    effectiveness_sd: float = setting(0.6, lo=0.0, hi=10.0)
+    effectiveness_spread: float = setting(1.0, lo=0.0, hi=5.0)  # sd of log effectiveness
     cost_per_hour: float = setting(100.0, lo=0.0, hi=1e5)
     cost_sd: float = setting(20.0, lo=0.0, hi=1e5)
     fixed_cost_week: float = setting(15000.0, lo=0.0, hi=1e7)

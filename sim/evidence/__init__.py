@@ -1,0 +1,2 @@
+"""The model held to the evidence: targets (targets.py), the check (check.py), the table and
+report (table.py)."""
