@@ -11,7 +11,7 @@ A batch expands a scenario into runs (DESIGN.md, "Experiments and results"):
   difference is paired. The counter-based RNG hashes the seed, so neighbouring seeds give
   unrelated streams, and growing a batch from 5 to 10 replications reuses the first 5 runs.
 
-A run is a pure function of (resolved config, seed) -> outcomes (`sim.results.simulate`);
+A run is a pure function of (resolved config, seed) -> outcomes (`sim.run.simulate`);
 engines only schedule it, so every engine and worker count gives the same numbers:
 
 - `local` (default): a `concurrent.futures.ProcessPoolExecutor` with `workers` processes
@@ -23,7 +23,7 @@ engines only schedule it, so every engine and worker count gives the same number
 
 Output, under `<out>/<scenario name>/<batch name>/` (the batch name defaults to `batch`):
 
-    runs/<run-id>/      one folder per run, written atomically by `sim.results.write_run`
+    runs/<run-id>/      one folder per run, written atomically by `sim.store.write_run`
                         (weekly.parquet, ledger.parquet, summary.json, manifest.json)
     failed/<run-id>.txt the traceback of each run that raised (removed once it succeeds)
     summary.parquet     one row per arm x sweep point x replication: run_id, arm, the sweep
@@ -45,7 +45,6 @@ the seed, not the code: a resumed batch warns when finished runs were made by an
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import socket
@@ -58,19 +57,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from sim import results
+from sim import run, store
 from sim.config import Config, ScenarioError, ScenarioFile, override_config, resolve_key
 
 DEFAULT_NAME = "batch"
 ENGINES = ("local", "dask")
 BASE_ARM = "base"  # the arm name of a scenario without [arms]
-SUMMARY_FILE = "summary.parquet"
-MANIFEST_FILE = "manifest.json"
-METADATA_KEY = b"reformsim"  # summary.parquet schema metadata: which columns are what
-ID_COLUMNS = ("run_id", "arm", "replication", "seed")
 CONNECT_TIMEOUT_S = 20
 
 
@@ -162,15 +154,15 @@ def run_task(
     run_id = config.digest(seed)
     record = {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()}
     try:
-        if results.is_finished(runs_dir, run_id):  # finished meanwhile (e.g. by an orphan task)
+        if store.is_finished(runs_dir, run_id):  # finished meanwhile (e.g. by an orphan task)
             return {**record, "status": "finished earlier", "seconds": 0.0}
         if numba_threads:
             import numba
 
             numba.set_num_threads(max(1, min(numba_threads, numba.config.NUMBA_NUM_THREADS)))
-        result = results.simulate(config, seed, scenario=labels.get("scenario", ""),
+        result = run.simulate(config, seed, scenario=labels.get("scenario", ""),
                                   arm=labels.get("arm"), labels=labels)
-        results.write_run(result, runs_dir, engine)
+        store.write_run(result, runs_dir, engine)
         return {**record, "status": "ran", "seconds": round(time.perf_counter() - t0, 3)}
     except Exception as e:  # noqa: BLE001 - a failing run is data, not the end of the batch
         return {**record, "status": "failed", "seconds": round(time.perf_counter() - t0, 3),
@@ -337,11 +329,11 @@ def run_batch(
     runs_dir, failed_dir = folder / "runs", folder / "failed"
     outcome = BatchOutcome(folder, specs)
     todo, other_code = [], []
-    commit = results.git_commit()
+    commit = store.git_commit()
     for spec in _unique(specs):
-        if results.is_finished(runs_dir, spec.run_id):
+        if store.is_finished(runs_dir, spec.run_id):
             outcome.statuses[spec.run_id] = {"run_id": spec.run_id, "status": "finished earlier"}
-            if results.read_manifest(runs_dir / spec.run_id).get("git_commit") != commit:
+            if store.read_manifest(runs_dir / spec.run_id).get("git_commit") != commit:
                 other_code.append(spec.run_id)
         else:
             todo.append(spec)
@@ -380,7 +372,10 @@ def run_batch(
         if runner is not None:
             runner.close()
         outcome.seconds = round(time.perf_counter() - t0, 3)
-        write_summary(folder, specs, scenario)
+        finished = {i for i, st in store.run_states(folder, {s.run_id for s in specs}).items()
+                    if st == "finished"}
+        store.write_summary(folder, specs, finished, scenario.base.benefits.currency)
+        store.write_weekly(folder, specs, finished)
         write_manifest(folder, scenario, outcome, engine=engine, workers=workers,
                        scheduler=scheduler, weeks=weeks, started=started,
                        interrupted=interrupted, other_code=other_code)
@@ -421,7 +416,7 @@ def _unique(specs: list[RunSpec]) -> list[RunSpec]:
 
 
 def _remove_stale_temporaries(runs_dir: Path) -> None:
-    """Remove the half-written folders of an interrupted batch (see `results.write_run`)."""
+    """Remove the half-written folders of an interrupted batch (see `store.write_run`)."""
     for path in runs_dir.glob(".tmp-*"):
         shutil.rmtree(path, ignore_errors=True)
     for path in runs_dir.glob(".old-*"):
@@ -429,71 +424,6 @@ def _remove_stale_temporaries(runs_dir: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ outputs
-def flatten(summary: dict, prefix: str = "") -> dict[str, float]:
-    """The numeric outcomes of a run summary, nested dicts joined with dots; lists skipped."""
-    out: dict[str, float] = {}
-    for key, value in summary.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, name + "."))
-        elif value is None:
-            out[name] = float("nan")
-        elif isinstance(value, (bool, int, float)):
-            out[name] = float(value)
-    return out
-
-
-def summary_table(specs: list[RunSpec], runs_dir: str | Path) -> pa.Table:
-    """One row per finished run of `specs`, in plan order (see the module docstring)."""
-    runs_dir = Path(runs_dir)
-    sweep_keys = list(dict.fromkeys(k for s in specs for k, _ in s.point))
-    rows, cache = [], {}
-    for spec in specs:
-        if not results.is_finished(runs_dir, spec.run_id):
-            continue
-        if spec.run_id not in cache:
-            cache[spec.run_id] = flatten(results.read_summary(runs_dir / spec.run_id))
-        rows.append((spec, cache[spec.run_id]))
-    outcomes = list(dict.fromkeys(k for _, flat in rows for k in flat))
-
-    def missing(key):  # a payer or category absent from a run spent nothing there
-        return 0.0 if key.startswith("spend") else None
-
-    columns: dict[str, pa.Array] = {
-        "run_id": pa.array([s.run_id for s, _ in rows], pa.string()),
-        "arm": pa.array([s.arm for s, _ in rows], pa.string()),
-    }
-    for key in sweep_keys:
-        columns[key] = _sweep_column([s.sweep.get(key) for s, _ in rows])
-    columns["replication"] = pa.array([s.replication for s, _ in rows], pa.int64())
-    columns["seed"] = pa.array([s.seed for s, _ in rows], pa.int64())
-    for key in outcomes:
-        columns[key] = pa.array([flat.get(key, missing(key)) for _, flat in rows], pa.float64())
-    meta = {"sweep": sweep_keys, "outcomes": outcomes,
-            "arms": list(dict.fromkeys(s.arm for s in specs)),
-            "currency": specs[0].config.benefits.currency if specs else "SEK"}
-    table = pa.table(columns)
-    return table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode()})
-
-
-def _sweep_column(values: list) -> pa.Array:
-    try:
-        if any(isinstance(v, (list, tuple, dict)) for v in values):
-            raise pa.ArrowInvalid("nested")
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([json.dumps(v) for v in values], pa.string())
-
-
-def write_summary(folder: Path, specs: list[RunSpec], scenario: ScenarioFile) -> Path:
-    table = summary_table(specs, folder / "runs")
-    path = folder / SUMMARY_FILE
-    tmp = folder / f".{SUMMARY_FILE}.{os.getpid()}.tmp"
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
-    return path
-
-
 def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome, *, engine: str,
                    workers: int, scheduler: str | None, weeks: int | None,
                    started: datetime, interrupted: bool = False,
@@ -526,8 +456,8 @@ def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome, 
         "engine": engine,
         "workers": workers,
         "scheduler": scheduler,
-        "versions": results.versions(),
-        "git_commit": results.git_commit(),
+        "versions": store.versions(),
+        "git_commit": store.git_commit(),
         "started": started.isoformat(timespec="seconds"),
         "interrupted": interrupted,
         "timings": {"wall_s": outcome.seconds, "runs_ran": len(ran),
@@ -540,8 +470,4 @@ def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome, 
         "failures": failures,
         "finished_by_other_code": list(other_code),
     }
-    path = folder / MANIFEST_FILE
-    tmp = folder / f".{MANIFEST_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, default=results._jsonable) + "\n")
-    os.replace(tmp, path)
-    return path
+    return store.write_json(folder / store.MANIFEST_FILE, manifest)

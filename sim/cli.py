@@ -12,8 +12,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from sim import present
 from sim.config import ScenarioError, leaf_settings, load, override_config
-from sim.metrics import section
 
 EXIT_USAGE = 2
 
@@ -105,7 +105,8 @@ def _positive(text: str) -> int:
 
 # ------------------------------------------------------------------------------ commands
 def cmd_run(args) -> int:
-    from sim.results import simulate, write_run
+    from sim.run import simulate
+    from sim.store import write_run
 
     scenario = load(args.scenario)
     config = scenario.arm(args.arm)
@@ -118,7 +119,7 @@ def cmd_run(args) -> int:
     if args.json:
         print(json.dumps(result.summary, indent=2))
     else:
-        print(format_summary(result, out))
+        print(present.run_summary(result, out))
     return 0
 
 
@@ -146,19 +147,16 @@ def cmd_scenarios(args) -> int:
         try:
             sc = load(path)
             arms = ", ".join(sc.arms) or "-"
-            print(f"{_rel(path)}\n    {sc.description}\n    arms: {arms}; "
+            print(f"{present.relative(path)}\n    {sc.description}\n    arms: {arms}; "
                   f"replications: {sc.replications}")
         except ScenarioError as e:
-            print(f"{_rel(path)}\n    INVALID: {e}")
+            print(f"{present.relative(path)}\n    INVALID: {e}")
     return 0
 
 
 def cmd_validate(args) -> int:
     if args.list:
-        for path, default, meta in leaf_settings():
-            allowed = meta.get("choices") or (
-                f"{meta['lo']} to {meta['hi']}" if meta.get("lo") is not None else "")
-            print(f"{path} = {default!r}" + (f"    # allowed: {allowed}" if allowed else ""))
+        print("\n".join(present.settings_list(leaf_settings())))
         return 0
     if not args.files:
         raise ScenarioError("validate", "files", "name at least one scenario file, or --list")
@@ -193,21 +191,11 @@ def cmd_batch(args) -> int:
         print("\ninterrupted: finished runs are kept; run the same command again to resume",
               file=sys.stderr)
         return 130
-    folder = _rel(outcome.folder)
-    print(f"{outcome.runs} runs: {outcome.count('ran')} ran, "
-          f"{outcome.count('finished earlier')} finished earlier, "
-          f"{len(outcome.failures)} failed ({outcome.seconds:.1f} s)")
-    print(f"Results: {folder}/ (summary.parquet, manifest.json, runs/)")
-    if outcome.failures:
-        print(f"error: {len(outcome.failures)} run(s) failed; tracebacks in {folder}/failed/",
-              file=sys.stderr)
-        for spec in outcome.failures:
-            print(f"  {spec.run_id} ({spec.describe()}): "
-                  f"{outcome.statuses[spec.run_id].get('error')}", file=sys.stderr)
-        print("Re-run the same command to retry them; finished runs are kept.", file=sys.stderr)
-        return 1
-    print(f"Next: reformsim compare {folder}; reformsim report {folder}")
-    return 0
+    out, err = present.batch_outcome(outcome)
+    print("\n".join(out))
+    if err:
+        print("\n".join(err), file=sys.stderr)
+    return 1 if outcome.failures else 0
 
 
 def cmd_compare(args) -> int:
@@ -218,7 +206,7 @@ def cmd_compare(args) -> int:
     print(format_table(rows, summary))
     out = Path(args.out) if args.out else summary.folder / "compare.csv"
     write_csv(rows, out, summary)
-    print(f"\nCSV: {_rel(out)}")
+    print(f"\nCSV: {present.relative(out)}")
     return 0
 
 
@@ -226,158 +214,17 @@ def cmd_report(args) -> int:
     from sim.report import make_report
 
     path = make_report(args.results, baseline=args.baseline)
-    print(f"Report: {_rel(path)} (figures beside it)")
+    print(f"Report: {present.relative(path)} (figures beside it)")
     return 0
 
 
-# ------------------------------------------------------------------------------- output
-def format_summary(result, out: Path | None = None) -> str:
-    """A readable run summary: outcomes, calibration beside targets, spending by payer."""
-    s = result.summary
-    lines = [
-        f"reformsim run: {result.scenario}" + (f" / arm {result.arm}" if result.arm else ""),
-        f"  seed {result.seed}, {s['persons']:,} persons, {s['weeks']} reported weeks after "
-        f"{result.config.run.burn_in_weeks} weeks of burn-in "
-        f"({result.timings['weeks_per_s']:.0f} weeks/s)",
-        "",
-        "Outcomes (averages over reported weeks)",
-        f"  registered unemployed          {s['registered']:>12,.0f}",
-        f"  unemployment rate (registered) {s['unemployment_rate']:>12.1%}",
-        f"  long-term share (>= 52 weeks)  {s['long_term_share']:>12.1%}",
-        f"  weekly job-finding rate        {s['job_finding_rate']:>12.2%}",
-        f"  hires a year                   {s['hires_per_year']:>12,.0f}",
-        f"  applications per seeker-month  {s['applications_per_seeker_month']:>12.1f}",
-        "  job-finding rate by tier       "
-        + " / ".join(f"{s[f'job_finding_tier{t}']:.2%}" for t in (1, 2, 3))
-        + "   (tier 1 near work .. 3 far)",
-        "  share of seekers by tier       "
-        + " / ".join(f"{s[f'share_tier{t}']:.0%}" for t in (1, 2, 3)),
-        "",
-        "Calibration (simulated vs target)",
-    ]
-    for c in s["calibration"]:
-        mark = "ok " if c["ok"] else "OFF"
-        lines.append(f"  {mark} {c['indicator']:<22} {c['simulated']:>8.4f} vs {c['target']:.4f}"
-                     f" ± {c['tolerance']:.3f}   {c['source']}")
-    currency = result.config.benefits.currency
-    lines += ["", f"Spending a year by payer and category (million {currency})"]
-    for key, amount in sorted(section(s, "spend_by_payer_per_year").items()):
-        if amount:
-            payer, category = key.split(".", 1)
-            lines.append(f"  {payer:<15} {category.replace('_', ' '):<28} {amount / 1e6:>10,.1f}")
-    lines += ["", f"Net fiscal position a year (received - paid, million {currency})"]
-    for party, amount in sorted(section(s, "net_position_per_year").items()):
-        lines.append(f"  {party:<44} {amount / 1e6:>10,.1f}")
-    for name, scheme in result.config.services.items():
-        lines += _format_service(name, section(s, f"services.{name}"), scheme)
-    lines += _format_employment_service(section(s, "employment_service"), result.config)
-    if out is not None:
-        lines += ["", f"Results: {_rel(out)}/ (manifest.json, summary.json, weekly.parquet, "
-                      "ledger.parquet)"]
-    return "\n".join(lines)
-
-
-def _format_service(name: str, sv: dict, scheme) -> list[str]:
-    def tiers(key, fmt):
-        values = [sv[f"{key}_tier{t}"] for t in (1, 2, 3)]
-        return " / ".join("n/a" if v != v else format(v, fmt) for v in values)
-
-    c, p = scheme.choice, scheme.payment
-    hybrid = {**c.overrides(), **p.overrides()}
-    return [
-        "",
-        f"Service '{name}': regime {c.regime}, payment {p.design}, purchaser {scheme.purchaser}"
-        + (f" (overrides: {hybrid})" if hybrid else ""),
-        f"  participants (average)         {sv['participants']:>12,.0f}",
-        f"  share of seekers served        {tiers('share_served', '.0%')}   (tier 1 / 2 / 3)",
-        f"  service hours a week           {tiers('hours_per_week', '.2f')}",
-        f"  parking index (h tier 3 / 1)   {sv['parking_index']:>12.2f}   (< 1: the far parked)",
-        f"  creaming index (tier 3 mix)    {sv['creaming_index']:>12.2f}   "
-        "(accepted vs referred; < 1: creamed)",
-        f"  referred but refused           {sv['refused_share']:>12.1%}",
-        f"  work within 6 months           {tiers('work_within_26w', '.0%')}",
-        f"  work within 12 months          {tiers('work_within_52w', '.0%')}",
-        f"  sustained work within 6 m.     {tiers('sustained_work_within_26w', '.0%')}",
-        f"  sustained work within 12 m.    {tiers('sustained_work_within_52w', '.0%')}",
-        f"  providers active (average)     {sv['providers_active']:>12.1f}   "
-        f"entered {sv['providers_entered']:.0f}, exited {sv['providers_exited']:.0f}, "
-        f"excluded {sv['providers_excluded']:.0f}; switches {sv['providers_switches']:.0f}",
-        f"  market concentration (HHI)     {sv['hhi']:>12,.0f}",
-        f"  provider revenue a year (M)    {sv['provider_revenue_per_year'] / 1e6:>12,.1f}"
-        f"   margin {sv['provider_margin']:.0%}",
-        f"  service spending a year (M)    {sv['service_spend_per_year'] / 1e6:>12,.1f}",
-        f"  cost per job / sustained job   {sv['cost_per_job']:>12,.0f} / "
-        f"{sv['cost_per_sustained_job']:,.0f}",
-    ]
-
-
-def _format_employment_service(es: dict | None, config) -> list[str]:
-    """The employment service's meetings, obligation and sanctions (sim/rules/service_model.py),
-    shown when the scenario's service model is not the default."""
-    from sim.rules.service_model import ServiceModel
-
-    sm = config.service_model
-    if not es or sm == ServiceModel():
-        return []
-
-    def pct(v, fmt=".0%"):
-        return "n/a" if v != v else format(v, fmt)
-
-    control = sm.control()
-    ladder = control.sanction_ladder_days if sm.treated_share == 0 else sm.sanction_ladder_days
-    def step(k: str) -> str:
-        days = ladder[min(int(k), len(ladder)) - 1]
-        return "reminder" if days == 0 else f"{days} d"
-
-    steps = " / ".join(f"{step(k)} {n:,.0f}"
-                       for k, n in section(es, "sanctions_per_year_by_step").items()
-                       if n) or "none"
-    exits = " / ".join(f"{band}: {pct(v, '.1%')}" for band, v in
-                       section(es, "monthly_exit_to_work_by_weeks_registered").items())
-    who = (f"{sm.treated_share:.0%} of seekers under it, the rest under {control.preset}"
-           if sm.treated_share < 1 else "all seekers under it")
-    overrides = sm.overrides()
-    return [
-        "",
-        f"Employment service: service model {sm.preset}"
-        + (f" (overrides: {overrides})" if overrides else "") + f"; {who}",
-        f"  caseworkers (average)          {es['caseworkers']:>12,.1f}   "
-        f"caseload {es['caseload_per_caseworker']:,.0f} seekers each, "
-        f"{pct(es['caseworker_utilisation'])} of meeting hours used",
-        f"  meetings per seeker-month      {es['meetings_per_seeker_month']:>12.2f}   "
-        f"held {es['meetings_held_per_week']:,.0f} a week",
-        f"  meetings waiting a week        {es['meetings_waiting_per_week']:>12,.1f}   "
-        f"mean delay {es['mean_delay_weeks']:.2f} weeks; first meetings on time "
-        f"{pct(es['first_meetings_on_time'])}",
-        f"  applications per seeker-month  "
-        f"{pct(es['applications_per_seeker_month_treated'], '.2f'):>12} / "
-        f"{pct(es['applications_per_seeker_month_untreated'], '.2f')}   (treated / untreated)",
-        f"  weekly job-finding rate        {pct(es['job_finding_treated'], '.2%'):>12} / "
-        f"{pct(es['job_finding_untreated'], '.2%')}   (treated / untreated; the untreated "
-        "against an arm without the model show displacement)",
-        f"  obligation checks a year       {es['obligation_checks_per_year']:>12,.0f}   "
-        f"lapses {pct(es['lapse_share'])}, detected {pct(es['detected_share'])} of them",
-        f"  sanctions a year by step       {steps}",
-        f"  benefit days lost a year       {es['benefit_days_lost_per_year']:>12,.0f}   "
-        f"(imposed {es['sanction_days_imposed_per_year']:,.0f})",
-        f"  staff cost a year (million)    {es['staff_cost_per_year'] / 1e6:>12,.1f}",
-        f"  monthly exit to work by weeks registered   {exits}",
-    ]
-
-
+# ------------------------------------------------------------------------------ helpers
 def scenarios_folder() -> Path:
     """`scenarios/` of the current directory, else of the source checkout."""
     here = Path.cwd() / "scenarios"
     if here.is_dir():
         return here
     return Path(__file__).resolve().parent.parent / "scenarios"
-
-
-def _rel(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import pytest
 
 from sim.cli import main
 from sim.config import Config, build, leaf_settings
-from sim.results import simulate
+from sim.run import simulate
 
 REPO = Path(__file__).resolve().parent.parent
 REFORMSIM = REPO / ".venv" / "bin" / "reformsim"

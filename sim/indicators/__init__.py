@@ -109,3 +109,23 @@ __all__ = [
     "SUMMARY", "Unit", "WEEKLY", "band_name", "expand", "find", "label_of", "summary", "unit_of",
     "weekly",
 ]
+
+
+# ------------------------------------------------------------ declarations of concrete keys
+def declaration_of(key: str) -> tuple[Indicator, dict[str, str]] | None:
+    """The unfilled declaration a concrete key comes from and the fields its label template
+    takes (placeholders and their label forms), or None: lets a presenter put the tiers or
+    steps of one declaration on one line (sim/present.py)."""
+    if find(key) is None:
+        return None
+    for pattern, ind in _PATTERNS:
+        m = pattern.match(key)
+        if m is None:
+            continue
+        fields = {name.rsplit("_", 1)[0]: value for name, value in m.groupdict().items()}
+        scheme = fields.get("scheme", "")
+        return ind, {**fields, "Scheme": scheme.replace("_", " ").capitalize(),
+                     "category_label": fields.get("category", "").replace("_", " "),
+                     "band_label": BAND_LABELS.get(fields.get("band"), fields.get("band")),
+                     "months": HORIZONS.get(_int(fields.get("horizon")), "")}
+    return None
