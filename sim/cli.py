@@ -8,35 +8,60 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import tomllib
 from pathlib import Path
 
+import sim
 from sim import present
-from sim.config import ScenarioError, leaf_settings, load, override_config
+from sim.config import ScenarioError, leaf_settings, override_config
+from sim.config import load as load_file
+from sim.config.resources import check_memory
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141  # as a shell reports a process ended by SIGPIPE
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    """Run a command; a user's mistake is one line on stderr and exit code 2, and output
+    piped into a reader that stops early (`| head`) ends quietly."""
     try:
-        return args.func(args) or 0
-    except ScenarioError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        args = _parser().parse_args(argv)
+        try:
+            code = args.func(args) or 0
+        except ScenarioError as e:
+            print(f"error: {e}", file=sys.stderr)
+            code = EXIT_USAGE
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to say, and no traceback at exit
+        return EXIT_PIPE
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (usage is one `--help` away)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="reformsim", description=__doc__.splitlines()[0])
+    p = _Parser(prog="reformsim", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"reformsim {sim.__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+    scenario_help = "a scenario file, or the name of a shipped one (see `reformsim scenarios`)"
 
     r = sub.add_parser("run", help="run one scenario arm and print its summary")
-    r.add_argument("scenario", help="a scenario TOML file (see `reformsim scenarios`)")
+    r.add_argument("scenario", help=scenario_help)
     r.add_argument("--arm", help="which arm of the scenario (default: the first, or the base)")
-    r.add_argument("--seed", type=int, help="random seed (default: the scenario's run.seed)")
-    r.add_argument("--weeks", type=_positive, help="reported weeks (after burn-in)")
+    r.add_argument("--seed", type=_setting("run.seed"),
+                   help="random seed (default: the scenario's run.seed)")
+    r.add_argument("--weeks", type=_setting("run.weeks"), help="reported weeks (after burn-in)")
     r.add_argument("--out", default="results", help="results root (default: results/)")
     r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a setting, e.g. --set labour_market.vacancy_rate=0.002")
@@ -47,24 +72,26 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_scenarios)
 
     v = sub.add_parser("validate", help="check scenario files without running them")
-    v.add_argument("files", nargs="*", help="scenario files")
-    v.add_argument("--list", action="store_true", help="list every setting with its default")
+    v.add_argument("files", nargs="*", help="scenario files or names of shipped ones")
+    v.add_argument("--list", action="store_true",
+                   help="list every setting with its default, unit, range and meaning")
     v.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("bench", help="benchmark the matching kernel and the model")
-    b.add_argument("--weeks", type=_positive, default=52, help="model weeks to time")
+    b.add_argument("--weeks", type=_setting("run.weeks"), default=52, help="model weeks to time")
     b.add_argument("--scenario", default=None, help="scenario to time (default: municipal)")
     b.set_defaults(func=cmd_bench)
 
     ba = sub.add_parser(
         "batch", help="run every arm x sweep point x replication of a scenario (resumable)",
         description="Run every arm x sweep point x replication of a scenario into "
-        "OUT/<scenario>/<name>/ (runs/, summary.parquet, manifest.json). Re-running the same "
-        "command skips finished runs. Exit code 1 if a run failed.")
-    ba.add_argument("scenario", help="a scenario TOML file (see `reformsim scenarios`)")
-    ba.add_argument("--reps", type=_positive, help="replications (default: the scenario's)")
-    ba.add_argument("--workers", type=_positive,
-                    help="worker processes (default: one per core)")
+        "OUT/<scenario>/<name>/ (runs/, summary.parquet, weekly/, manifest.json). Re-running "
+        "the same command skips finished runs. Exit code 1 if a run failed.")
+    ba.add_argument("scenario", help=scenario_help)
+    ba.add_argument("--reps", type=_setting("run.replications"),
+                    help="replications (default: the scenario's)")
+    ba.add_argument("--workers", type=_workers,
+                    help="worker processes (default: one per core, as many as fit in memory)")
     ba.add_argument("--engine", choices=("local", "dask"), default="local",
                     help="local process pool (default) or dask.distributed")
     ba.add_argument("--scheduler", metavar="ADDR",
@@ -73,8 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--out", default="results", help="results root (default: results/)")
     ba.add_argument("--name", default="batch",
                     help="the batch's folder under OUT/<scenario>/ (default: batch)")
-    ba.add_argument("--weeks", type=_positive, help="reported weeks of each run (after burn-in)")
+    ba.add_argument("--weeks", type=_setting("run.weeks"),
+                    help="reported weeks of each run (after burn-in)")
     ba.add_argument("--arm", nargs="+", metavar="A", help="run only these arms")
+    ba.add_argument("--wait", action="store_true",
+                    help="if another batch is running in the same folder, wait for it "
+                    "(default: refuse)")
     ba.set_defaults(func=cmd_batch)
 
     c = sub.add_parser("compare", help="paired differences between arms with 95 %% intervals")
@@ -93,29 +124,50 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, lo: int, hi: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed {lo} to {hi}")
     return value
+
+
+def _setting(path: str):
+    """An option checked against the range of the setting it stands for (sim/config)."""
+    meta = next(m for p, _, m in leaf_settings() if p == path)
+
+    def parse(text: str) -> int:
+        return _whole(text, meta["lo"], meta["hi"])
+
+    return parse
+
+
+def _workers(text: str) -> int:
+    from sim.batch import MAX_WORKERS
+
+    return _whole(text, 1, MAX_WORKERS)
 
 
 # ------------------------------------------------------------------------------ commands
 def cmd_run(args) -> int:
+    from sim import store
     from sim.run import simulate
-    from sim.store import write_run
 
     scenario = load(args.scenario)
     config = scenario.arm(args.arm)
     if args.set:
         config = override_config(config, parse_sets(args.set), "--set")
+    if args.weeks is not None:
+        config = override_config(config, {"run.weeks": args.weeks}, "--weeks")
+    check_memory(config, scenario.source)
+    store.check_writable(args.out)
+    root = store.inside(args.out, Path(args.out) / scenario.name)
     arm = args.arm or (next(iter(scenario.arms)) if scenario.arms else None)
-    result = simulate(config, args.seed, weeks=args.weeks, scenario=scenario.name, arm=arm,
+    result = simulate(config, args.seed, scenario=scenario.name, arm=arm,
                       progress=sys.stderr.isatty())
-    out = write_run(result, Path(args.out) / scenario.name)
+    out = store.write_run(result, root)
     if args.json:
         print(json.dumps(result.summary, indent=2))
     else:
@@ -162,6 +214,8 @@ def cmd_validate(args) -> int:
         raise ScenarioError("validate", "files", "name at least one scenario file, or --list")
     for path in args.files:
         sc = load(path)
+        for config in (sc.base, *sc.arms.values()):
+            check_memory(config, sc.source)
         print(f"{path}: ok ({len(sc.arms)} arms, {len(sc.sweep)} sweep keys, "
               f"{sc.replications} replications)")
     return 0
@@ -183,14 +237,17 @@ def cmd_batch(args) -> int:
     from sim.batch import run_batch
 
     scenario = load(args.scenario)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the batch as Ctrl-C does
     try:
         outcome = run_batch(scenario, out=args.out, name=args.name, replications=args.reps,
                             arms=args.arm, weeks=args.weeks, engine=args.engine,
-                            workers=args.workers, scheduler=args.scheduler)
+                            workers=args.workers, scheduler=args.scheduler, wait=args.wait)
     except KeyboardInterrupt:
         print("\ninterrupted: finished runs are kept; run the same command again to resume",
               file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     out, err = present.batch_outcome(outcome)
     print("\n".join(out))
     if err:
@@ -219,6 +276,23 @@ def cmd_report(args) -> int:
 
 
 # ------------------------------------------------------------------------------ helpers
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def load(text: str):
+    """A scenario by file path, or by the name of a shipped one (`lov_vs_authorisation`)."""
+    return load_file(scenario_path(text))
+
+
+def scenario_path(text: str) -> Path:
+    path = Path(text)
+    if path.is_file() or path.parent != Path("."):
+        return path
+    shipped = scenarios_folder() / (text if text.endswith(".toml") else f"{text}.toml")
+    return shipped if shipped.is_file() else path
+
+
 def scenarios_folder() -> Path:
     """`scenarios/` of the current directory, else of the source checkout."""
     here = Path.cwd() / "scenarios"

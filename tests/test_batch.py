@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim import batch, run, store
+from sim import batch, engines, run, store
 from sim.cli import main
 from sim.config import ScenarioError, load
 
@@ -153,11 +153,13 @@ def test_local_engine_with_two_workers_gives_the_same_summary(reference, tiny, t
     assert same_rows(pq.read_table(outcome.folder / store.SUMMARY_FILE), reference)
     manifest = json.loads((outcome.folder / store.MANIFEST_FILE).read_text())
     assert manifest["engine"] == "local" and manifest["workers"] == 2
-    assert manifest["counts"] == {"runs": 4, "ran": 4, "finished earlier": 0, "failed": 0}
+    assert manifest["counts"] == {"runs": 4, "finished": 4, "failed": 0, "not run": 0}
+    assert manifest["this_command"] == {"ran": 4, "finished earlier": 0, "failed": 0}
     assert manifest["arms"] == list(ARMS) and manifest["replications"] == 2
     assert {"reformsim", "python", "numba"} <= set(manifest["versions"])
     assert len({r["pid"] for r in manifest["runs"]}) >= 1
-    assert all(r["status"] == "ran" and r["seconds"] > 0 for r in manifest["runs"])
+    assert all(r["status"] == "finished" and r["this_command"] == "ran" and r["seconds"] > 0
+               for r in manifest["runs"])
 
 
 def test_dask_local_cluster_gives_the_same_summary(reference, tiny, tmp_path):
@@ -271,8 +273,9 @@ def test_a_killed_batch_resumes_with_every_run_exactly_once(tmp_path):
     assert sorted(summary.column("run_id").to_pylist()) == sorted(p.name for p in dirs)
     assert summary.column("replication").to_pylist() == list(range(6))
     manifest = json.loads((folder / store.MANIFEST_FILE).read_text())
-    assert manifest["counts"]["finished earlier"] == len(before)
-    assert manifest["counts"]["ran"] == 6 - len(before)
+    assert manifest["counts"] == {"runs": 6, "finished": 6, "failed": 0, "not run": 0}
+    assert manifest["this_command"]["finished earlier"] == len(before)
+    assert manifest["this_command"]["ran"] == 6 - len(before)
     # and once more: nothing left to do
     again = batch.run_batch(load(scenario), out=tmp_path / "out", arms=["low"], replications=6,
                             weeks=30, workers=1, progress=False)
@@ -330,7 +333,7 @@ def test_a_failing_run_is_reported_and_the_others_complete(tmp_path, monkeypatch
 
 def test_a_lost_worker_is_a_failed_run_not_a_crash():
     task = {"config": load(MUNICIPAL).base, "seed": 3}
-    record = batch._lost(task, RuntimeError("worker killed"))
+    record = engines.lost(task, "RuntimeError: worker killed")
     assert record["status"] == "failed" and record["run_id"] == task["config"].digest(3)
     assert record["error"] == "RuntimeError: worker killed"
 
@@ -342,13 +345,25 @@ def test_a_lost_worker_is_a_failed_run_not_a_crash():
         (["--arm", "medium"], "unknown arm 'medium'; allowed: low, high"),
         (["--scheduler", "tcp://127.0.0.1:1"], "a scheduler address needs --engine dask"),
         (["--name", "../x"], "must be a plain folder name"),
+        (["--reps", "0"], "--reps"),
+        (["--reps", "100000"], "--reps"),
+        (["--workers", "0"], "--workers"),
+        (["--workers", "100000"], "--workers: 100000 is out of range; allowed 1 to 1024"),
+        (["--weeks", "0"], "--weeks"),
+        (["--weeks", "99999"], "99999 is out of range; allowed 1 to 5200"),
+        (["--out", "/proc/version"], "is a file, not a folder"),
+        (["--out", "/proc/version/sub"], "cannot be made: /proc/version is a file"),
     ],
 )
 def test_bad_batch_options_give_one_line_exit_2_and_write_nothing(tmp_path, capsys, extra,
                                                                   message):
     scenario = write_tiny(tmp_path)
     out = tmp_path / "out"
-    assert main(["batch", str(scenario), "--out", str(out), *extra]) == 2
+    try:
+        code = main(["batch", str(scenario), "--out", str(out), *extra])
+    except SystemExit as stop:  # refused by the argument parser
+        code = stop.code
+    assert code == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
