@@ -158,6 +158,7 @@ class BatchOutcome:
     specs: list[RunSpec]
     statuses: dict[str, dict] = field(default_factory=dict)  # run id -> record
     seconds: float = 0.0
+    restarts: int = 0  # fresh pools opened because a worker died
 
     @property
     def runs(self) -> int:
@@ -305,7 +306,10 @@ def _run_locked(scenario, specs, folder, name, weeks, runner, engine, workers, s
         if tasks and runner is None:  # a run damaged since we looked: rare, run it here
             runner = open_engine("local", 1)
         if tasks:
-            _collect(runner.map(tasks), outcome, len(tasks), failed_dir, progress)
+            try:
+                _collect(runner.map(tasks), outcome, len(tasks), failed_dir, progress)
+            finally:
+                outcome.restarts = getattr(runner, "restarts", 0)
     except BaseException:
         interrupted = True
         raise
@@ -437,6 +441,7 @@ def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome,
                          "failed": outcome.count("failed")},
         "runs": runs,
         "failures": failures,
+        "engine_restarts": outcome.restarts,
         "finished_by_other_code": list(other_code),
         "other_runs_in_folder": others,
     }

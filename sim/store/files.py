@@ -50,7 +50,7 @@ class DamagedFile(ResultsError):
     """A results file that exists but cannot be read (truncated, empty, not Parquet/JSON)."""
 
     def __init__(self, path: Path, error: BaseException, advice: str = RERUN):
-        reason = f"{type(error).__name__}: {error}".splitlines()[0][:160]
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:200]
         super().__init__(str(path), f"damaged or incomplete ({reason}); {advice}")
 
 
