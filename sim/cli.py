@@ -256,10 +256,14 @@ def cmd_batch(args) -> int:
 
 
 def cmd_compare(args) -> int:
+    from sim.coherence import statement
     from sim.compare import compare, format_table, load_summary, write_csv
 
     summary = load_summary(args.results)
     rows = compare(summary, baseline=args.baseline)
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(statement(summary) + "\n")
     print(format_table(rows, summary))
     out = Path(args.out) if args.out else summary.folder / "compare.csv"
     write_csv(rows, out, summary)
@@ -270,7 +274,9 @@ def cmd_compare(args) -> int:
 def cmd_report(args) -> int:
     from sim.report import make_report
 
-    path = make_report(args.results, baseline=args.baseline)
+    path, warnings = make_report(args.results, baseline=args.baseline)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"Report: {present.relative(path)} (figures beside it)")
     return 0
 

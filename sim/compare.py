@@ -18,13 +18,13 @@ from __future__ import annotations
 import csv
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
-from sim import indicators
+from sim import coherence, indicators
 from sim.config import leaf_settings
 from sim.store import ID_COLUMNS, SUMMARY_FILE, ResultsError, read_batch_summary
 
@@ -42,6 +42,7 @@ class Summary:
     sweep: list[str]
     outcomes: list[str]
     currency: str = "SEK"
+    warnings: list[str] = field(default_factory=list)  # runs left out (sim/coherence.py)
 
     @property
     def n(self) -> int:
@@ -94,7 +95,9 @@ def load_summary(results: str | Path) -> Summary:
     arm_order = list(dict.fromkeys(columns["arm"].tolist()))
     arms = [a for a in meta.get("arms", []) if a in arm_order]
     arms += [a for a in arm_order if a not in arms]
-    return Summary(folder, columns, arms, sweep, outcomes, meta.get("currency", "SEK"))
+    summary = Summary(folder, columns, arms, sweep, outcomes, meta.get("currency", "SEK"))
+    summary.warnings = coherence.check(summary)
+    return summary
 
 
 def _numeric_type_ids():

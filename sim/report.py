@@ -23,8 +23,8 @@ import pyarrow.compute as pc
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from sim import coherence, indicators, store
 from sim import compare as cmp
-from sim import indicators, store
 
 REPORT_FILE = "report.md"
 WEEKLY = (
@@ -37,8 +37,9 @@ MSEK = FuncFormatter(lambda v, _: f"{v:,.0f}")
 MAX_PROVIDER_PANELS = 6
 
 
-def make_report(results: str | Path, baseline: str | None = None) -> Path:
-    """Write report.md and its figures into the batch folder; return the report's path."""
+def make_report(results: str | Path, baseline: str | None = None) -> tuple[Path, list[str]]:
+    """Write report.md and its figures into the batch folder; return the report's path and
+    warnings about runs left out (also in the report)."""
     summary = cmp.load_summary(results)
     folder = summary.folder
     manifest = store.read_batch_manifest(folder)
@@ -51,7 +52,8 @@ def make_report(results: str | Path, baseline: str | None = None) -> Path:
     md = [f"# reformsim report: {title}", ""]
     if manifest.get("description"):
         md += [manifest["description"], ""]
-    md += [_provenance(summary, manifest, reps), ""]
+    md += [_provenance(summary, manifest, reps), "", coherence.statement(summary) + ".", ""]
+    md += [f"**Note:** {w}." for w in summary.warnings] + ([""] if summary.warnings else [])
 
     md += ["## Weekly outcomes", ""]
     if _weekly_figure(folder / "weekly_outcomes.png", weekly, reps):
@@ -114,7 +116,7 @@ def make_report(results: str | Path, baseline: str | None = None) -> Path:
         md += [""]
     path = folder / REPORT_FILE
     path.write_text("\n".join(md))
-    return path
+    return path, summary.warnings
 
 
 # --------------------------------------------------------------------------------- data

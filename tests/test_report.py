@@ -75,7 +75,7 @@ def test_report_draws_the_provider_market_when_runs_have_one(batch_folder, tmp_p
                                             pa.array(values))
     pq.write_table(summary, folder / store.SUMMARY_FILE)
 
-    md = make_report(folder).read_text()
+    md = make_report(folder)[0].read_text()
     pngs = figures_in(md)
     assert "service_nacka_tiers.png" in pngs and "providers_nacka.png" in pngs
     for png in pngs:

@@ -129,3 +129,18 @@ def declaration_of(key: str) -> tuple[Indicator, dict[str, str]] | None:
                      "band_label": BAND_LABELS.get(fields.get("band"), fields.get("band")),
                      "months": HORIZONS.get(_int(fields.get("horizon")), "")}
     return None
+
+
+_WEEKLY_PATTERNS: list[tuple[re.Pattern, Indicator]] = []
+
+
+def weekly_missing(key: str) -> float:
+    """The declared value of a weekly column where it never arose (NaN if undeclared); a
+    weekly and a summary key may coincide (`services.{scheme}.participants`) with different
+    values, so weekly keys are looked up among the weekly declarations only (sim/store)."""
+    if not _WEEKLY_PATTERNS:
+        _WEEKLY_PATTERNS.extend((_pattern(ind), ind) for ind in WEEKLY)
+    for pattern, ind in _WEEKLY_PATTERNS:
+        if pattern.match(key):
+            return ind.missing
+    return float("nan")

@@ -55,7 +55,7 @@ def outcomes(summary: dict, prefix: str = "") -> dict[str, float]:
 
 
 def missing_value(key: str) -> float:
-    """The declared value of an indicator where it never arose (NaN if undeclared)."""
+    """The declared value of a summary indicator where it never arose (NaN if undeclared)."""
     ind = indicators.find(key)
     return ind.missing if ind is not None else math.nan
 
@@ -128,7 +128,7 @@ def weekly_schema(specs, runs_dir: Path) -> pa.Schema:
             elif fields[f.name] != f.type:
                 fields[f.name] = pa.float64()
     for name in fields:
-        if seen_in[name] < len(unique) and math.isnan(missing_value(name)):
+        if seen_in[name] < len(unique) and math.isnan(indicators.weekly_missing(name)):
             fields[name] = pa.float64()
     ordered = ["week", *(k for k in fields if k != "week")] if "week" in fields else list(fields)
     return pa.schema([*ids, *(pa.field(k, fields[k]) for k in ordered if k not in ids.names)])
@@ -188,5 +188,6 @@ def _conform(weekly: pa.Table, ids: pa.Table, schema: pa.Schema) -> pa.Table:
         elif f.name in weekly.column_names:
             columns.append(weekly.column(f.name).cast(f.type))
         else:
-            columns.append(pa.array([missing_value(f.name)] * n, pa.float64()).cast(f.type))
+            fill = indicators.weekly_missing(f.name)
+            columns.append(pa.array([fill] * n, pa.float64()).cast(f.type))
     return pa.Table.from_arrays(columns, schema=schema)
