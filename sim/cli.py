@@ -208,7 +208,7 @@ def cmd_scenarios(args) -> int:
 
 def cmd_validate(args) -> int:
     if args.list:
-        print("\n".join(present.settings_list(leaf_settings())))
+        print("\n".join(present.settings_list(leaf_settings(services=True))))
         return 0
     if not args.files:
         raise ScenarioError("validate", "files", "name at least one scenario file, or --list")
