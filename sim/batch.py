@@ -1,15 +1,7 @@
 """Scenario batches: every arm x sweep point x replication, on local processes or a Dask cluster.
 
-A batch expands a scenario into runs (DESIGN.md, "Experiments and results"):
-
-- **arms**: the scenario's `[arms.NAME]` tables (or the base, named `base`, if it has none);
-- **sweep points**: the grid `itertools.product` over the `[sweep]` keys, in file order, each
-  value applied to the arm's configuration with `override_config`;
-- **replications**: replication `r` (0, 1, ...) runs with seed `run.seed + r` of the scenario's
-  base, the same seed for every arm and sweep point. Arm A and arm B of one replication thus
-  share every random draw that their rules do not change (common random numbers), and their
-  difference is paired. The counter-based RNG hashes the seed, so neighbouring seeds give
-  unrelated streams, and growing a batch from 5 to 10 replications reuses the first 5 runs.
+A batch runs a scenario's plan (sim/plan.py: every arm x sweep point x replication, with
+replication r seeded `run.seed + r` in every arm, so differences are paired) and writes it.
 
 A run is a pure function of (resolved config, seed) -> outcomes (`sim.run.simulate`);
 engines (sim/engines.py) only schedule it, so every engine and worker count gives the same
@@ -31,10 +23,9 @@ Output, under `<out>/<scenario name>/<batch name>/` (the batch name defaults to 
                         values (a column per dotted setting), replication, seed, and the run
                         summary's numeric outcomes, nested dicts flattened with dots
                         (`spend_per_year.social_assistance`); lists (calibration) are left out
+    weekly/<arm>.parquet the weekly tables of the arm's runs with id columns (sim/store/tables.py)
     manifest.json       the batch: scenario, arms, sweep, replications, engine, workers,
                         versions, git commit, every run with its status, failures, timings
-
-    weekly/<arm>.parquet the weekly tables of the arm's runs with id columns (sim/store/tables.py)
 
 Re-running the same command skips the runs already finished (a run folder with a damaged file
 is not finished and runs again), so an interrupted batch resumes with nothing lost and nothing
@@ -50,8 +41,6 @@ worker, a dead parent) are in sim/engines.py.
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
 import socket
 import sys
@@ -61,92 +50,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock, Timeout
 
 from sim import store
-from sim.config import Config, ScenarioFile, override_config, resolve_key
+from sim.config import ScenarioFile
 from sim.config.names import is_slug
 from sim.config.resources import check_memory, estimated_bytes, runs_that_fit
 from sim.engines import RUNNING, BatchError, alive, markers, open_engine
+from sim.plan import BASE_ARM, MAX_RUNS, RunSpec, plan, replication_seed
+
+__all__ = ["BASE_ARM", "MAX_RUNS", "BatchError", "BatchOutcome", "RunSpec", "batch_folder",
+           "choose_workers", "plan", "replication_seed", "run_batch"]
 
 DEFAULT_NAME = "batch"
 ENGINES = ("local", "dask")
-BASE_ARM = "base"  # the arm name of a scenario without [arms]
-MAX_REPLICATIONS = 10_000  # as the scenario's `replications`
-MAX_RUNS = 100_000
 MAX_WORKERS = 1024
 ORPHAN_WAIT_S = 30.0
-
-
-# ------------------------------------------------------------------------------- the plan
-@dataclass(frozen=True)
-class RunSpec:
-    """One run of a batch: which arm, sweep point and replication, its config and seed."""
-
-    arm: str
-    point: tuple[tuple[str, Any], ...]  # (dotted setting, value) for each sweep key
-    replication: int
-    seed: int
-    config: Config
-    run_id: str
-
-    @property
-    def sweep(self) -> dict[str, Any]:
-        return dict(self.point)
-
-    def describe(self) -> str:
-        where = ", ".join(f"{k}={v!r}" for k, v in self.point)
-        where = f", {where}" if where else ""
-        return f"arm {self.arm}{where}, replication {self.replication}"
-
-
-def replication_seed(base_seed: int, replication: int) -> int:
-    """The seed of replication `r`: the scenario's run.seed + r (the same for every arm)."""
-    return (base_seed + replication) % 2**63
-
-
-def plan(
-    scenario: ScenarioFile,
-    *,
-    replications: int | None = None,
-    arms: Iterable[str] | None = None,
-    weeks: int | None = None,
-) -> list[RunSpec]:
-    """Every run of the batch, in a fixed order: arm (file order), sweep point, replication.
-
-    Raises ScenarioError (naming the arm or sweep value) before anything is run or written."""
-    reps = scenario.replications if replications is None else replications
-    if not 1 <= reps <= MAX_REPLICATIONS:
-        raise BatchError("--reps", f"{reps} is out of range; allowed 1 to {MAX_REPLICATIONS}")
-    chosen = list(dict.fromkeys(arms)) if arms else None
-    for name in chosen or ():
-        scenario.arm(name)  # unknown arm -> ScenarioError naming the allowed ones
-    if scenario.arms:
-        arm_configs = {n: c for n, c in scenario.arms.items() if chosen is None or n in chosen}
-    else:
-        arm_configs = {BASE_ARM: scenario.base}
-    data = scenario.base.to_dict()  # so that `services.<scheme>.*` settings resolve too
-    keys = [resolve_key(k, scenario.source, data) for k in scenario.sweep]
-    count = len(arm_configs) * math.prod(len(v) for v in scenario.sweep.values()) * reps
-    if count > MAX_RUNS:
-        raise BatchError("--reps", f"the batch would have {count:,} runs (arms x sweep points x "
-                         f"replications); at most {MAX_RUNS:,}: fewer replications or points")
-    grid = list(itertools.product(*scenario.sweep.values())) or [()]
-    base_seed = scenario.base.run.seed
-    specs = []
-    for arm, arm_config in arm_configs.items():
-        for values in grid:
-            point = tuple(zip(keys, values, strict=True))
-            where = f"arms.{arm} with sweep {dict(point)}" if point else f"arms.{arm}"
-            config = override_config(arm_config, dict(point), scenario.source, where)
-            if weeks is not None:  # part of the run id: a short run is a different run
-                config = override_config(config, {"run.weeks": weeks}, "--weeks")
-            for r in range(reps):
-                seed = replication_seed(base_seed, r)
-                specs.append(RunSpec(arm, point, r, seed, config, config.digest(seed)))
-    return specs
 
 
 # ---------------------------------------------------------------------------- the batch
