@@ -30,14 +30,27 @@ def relative(path: Path | str) -> str:
         return str(path)
 
 
-def number(key: str, value, currency: str) -> str:
-    """`value` scaled into its declared unit, decimals by size; 'n/a' where undefined."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+def _defined(value) -> bool:
+    return value is not None and not (isinstance(value, float) and not math.isfinite(value))
+
+
+def number(key: str, value, currency: str, decimals: int | None = None) -> str:
+    """`value` scaled into its declared unit, decimals by size unless given; 'n/a' where
+    undefined."""
+    if not _defined(value):
         return "n/a"
     scaled = value * indicators.unit_of(key).scale
-    size = abs(scaled)
-    decimals = 0 if size >= 100 or size == int(size) else 1 if size >= 10 else 2
+    if decimals is None:
+        decimals = _decimals([scaled])
     return f"{scaled:,.{decimals}f}"
+
+
+def _decimals(scaled: list[float]) -> int:
+    """Decimals for numbers shown side by side: whole numbers none, else by the largest."""
+    if all(x == int(x) for x in scaled):
+        return 0
+    size = max(abs(x) for x in scaled)
+    return 0 if size >= 100 else 1 if size >= 10 else 2
 
 
 def _item(label: str, scheme_label: str = "") -> str:
@@ -67,7 +80,10 @@ def rows(summary: dict, keys: list[str], currency: str, scheme: str = "") -> lis
     lines = []
     for group, members in groups.items():
         unit = indicators.unit_of(members[0]).shown(False, currency)
-        values = " / ".join(number(k, summary[k], currency) for k in members)
+        scaled = [summary[k] * indicators.unit_of(k).scale for k in members
+                  if _defined(summary[k])]
+        places = _decimals(scaled) if scaled else 0
+        values = " / ".join(number(k, summary[k], currency, places) for k in members)
         ind, fields = indicators.declaration_of(members[0]) or (None, {})
         last = group[2] if len(group) == 3 else None
         if ind is None:

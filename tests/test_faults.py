@@ -195,3 +195,24 @@ def test_a_damaged_run_file_is_not_done_and_readers_name_the_damaged_file(tiny, 
     assert store.damage(first) is None and store.damage(second) is None
     assert main(["compare", str(folder)]) == 0
     capsys.readouterr()
+
+
+def test_a_terminated_batch_stops_its_workers_at_once_and_resumes(tiny, tmp_path, capsys):
+    """`kill` (SIGTERM) of the batch acts as Ctrl-C: workers stop now, not after their run."""
+    out = tmp_path / "out"
+    folder = out / "tiny_batch" / "batch"
+    proc = start(batch_args(tiny, out), tmp_path, "batch")
+    wait_for(lambda: len(running(folder)) == 2, what="both workers to start a run")
+    workers = [pid for _, pid in running(folder).values()]
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 130
+    assert time.monotonic() - t0 < 10
+    assert not any(engines.alive(pid) for pid in workers)
+    log = (tmp_path / "batch.log").read_text()
+    assert "interrupted: finished runs are kept" in log and "Traceback" not in log
+    manifest = json.loads((folder / store.MANIFEST_FILE).read_text())
+    assert manifest["interrupted"] is True
+    assert main(batch_args(tiny, out)) == 0
+    every_run_once(folder, tiny)
+    capsys.readouterr()
