@@ -224,7 +224,7 @@ def cmd_validate(args) -> int:
 def cmd_bench(args) -> int:
     from sim.bench import run_bench
 
-    scenario = args.scenario or str(scenarios_folder() / "municipality_se.toml")
+    scenario = str(scenario_path(args.scenario or "municipality_se"))
     figures = run_bench(scenario, args.weeks)
     width = max(len(k) for k in figures)
     for key, value in figures.items():
