@@ -1,18 +1,11 @@
 """Scenario batches: every arm x sweep point x replication, on local processes or a Dask cluster.
 
-A batch expands a scenario into runs (DESIGN.md, "Experiments and results"):
+A batch runs a scenario's plan (sim/plan.py: every arm x sweep point x replication, with
+replication r seeded `run.seed + r` in every arm, so differences are paired) and writes it.
 
-- **arms**: the scenario's `[arms.NAME]` tables (or the base, named `base`, if it has none);
-- **sweep points**: the grid `itertools.product` over the `[sweep]` keys, in file order, each
-  value applied to the arm's configuration with `override_config`;
-- **replications**: replication `r` (0, 1, ...) runs with seed `run.seed + r` of the scenario's
-  base, the same seed for every arm and sweep point. Arm A and arm B of one replication thus
-  share every random draw that their rules do not change (common random numbers), and their
-  difference is paired. The counter-based RNG hashes the seed, so neighbouring seeds give
-  unrelated streams, and growing a batch from 5 to 10 replications reuses the first 5 runs.
-
-A run is a pure function of (resolved config, seed) -> outcomes (`sim.results.simulate`);
-engines only schedule it, so every engine and worker count gives the same numbers:
+A run is a pure function of (resolved config, seed) -> outcomes (`sim.run.simulate`);
+engines (sim/engines.py) only schedule it, so every engine and worker count gives the same
+numbers:
 
 - `local` (default): a `concurrent.futures.ProcessPoolExecutor` with `workers` processes
   (started with `spawn`: no fork of a threaded parent); with one worker, runs go in-process;
@@ -23,261 +16,57 @@ engines only schedule it, so every engine and worker count gives the same number
 
 Output, under `<out>/<scenario name>/<batch name>/` (the batch name defaults to `batch`):
 
-    runs/<run-id>/      one folder per run, written atomically by `sim.results.write_run`
+    runs/<run-id>/      one folder per run, written atomically by `sim.store.write_run`
                         (weekly.parquet, ledger.parquet, summary.json, manifest.json)
     failed/<run-id>.txt the traceback of each run that raised (removed once it succeeds)
     summary.parquet     one row per arm x sweep point x replication: run_id, arm, the sweep
                         values (a column per dotted setting), replication, seed, and the run
                         summary's numeric outcomes, nested dicts flattened with dots
                         (`spend_per_year.social_assistance`); lists (calibration) are left out
+    weekly/<arm>.parquet the weekly tables of the arm's runs with id columns (sim/store/tables.py)
     manifest.json       the batch: scenario, arms, sweep, replications, engine, workers,
                         versions, git commit, every run with its status, failures, timings
 
-Re-running the same command skips the runs already finished, so an interrupted batch resumes
-with nothing lost and nothing run twice. A run that raises is recorded (traceback in
-`failed/`, error in the manifest) and the others go on; the caller is told which failed.
-Two batches must not write into the same folder at the same time: a batch starts by removing
-temporary folders that an interrupted one left behind. The run id covers the configuration and
-the seed, not the code: a resumed batch warns when finished runs were made by another git commit
-(and lists them in the manifest); delete the batch folder to re-run them.
+Re-running the same command skips the runs already finished (a run folder with a damaged file
+is not finished and runs again), so an interrupted batch resumes with nothing lost and nothing
+run twice. A run that raises is recorded (traceback in `failed/`, error in the manifest) and
+the others go on; the caller is told which failed. A batch holds a lock on its folder
+(`filelock`, released by the OS if the process dies): a second batch on the same folder refuses
+in one line, or waits with `wait=True`. The manifest's counts come from the files, so they are
+true after any interruption. The run id covers the configuration and the seed, not the code: a
+resumed batch warns when finished runs were made by another git commit (and lists them in the
+manifest); delete the batch folder to re-run them. Engines and their fault handling (a dead
+worker, a dead parent) are in sim/engines.py.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
 import os
-import shutil
 import socket
 import sys
 import time
-import traceback
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
-from sim import results
-from sim.config import Config, ScenarioError, ScenarioFile, override_config, resolve_key
+from sim import store
+from sim.config import ScenarioFile
+from sim.config.names import is_slug
+from sim.config.resources import check_memory, estimated_bytes, runs_that_fit
+from sim.engines import RUNNING, BatchError, alive, markers, open_engine
+from sim.plan import BASE_ARM, MAX_RUNS, RunSpec, plan, replication_seed
+
+__all__ = ["BASE_ARM", "MAX_RUNS", "BatchError", "BatchOutcome", "RunSpec", "batch_folder",
+           "choose_workers", "plan", "replication_seed", "run_batch"]
 
 DEFAULT_NAME = "batch"
 ENGINES = ("local", "dask")
-BASE_ARM = "base"  # the arm name of a scenario without [arms]
-SUMMARY_FILE = "summary.parquet"
-MANIFEST_FILE = "manifest.json"
-METADATA_KEY = b"reformsim"  # summary.parquet schema metadata: which columns are what
-ID_COLUMNS = ("run_id", "arm", "replication", "seed")
-CONNECT_TIMEOUT_S = 20
-
-
-class BatchError(ScenarioError):
-    """A batch that cannot start (bad option, unreachable scheduler): one line, exit code 2."""
-
-    def __init__(self, option: str, problem: str):
-        super().__init__("batch", option, problem)
-
-
-# ------------------------------------------------------------------------------- the plan
-@dataclass(frozen=True)
-class RunSpec:
-    """One run of a batch: which arm, sweep point and replication, its config and seed."""
-
-    arm: str
-    point: tuple[tuple[str, Any], ...]  # (dotted setting, value) for each sweep key
-    replication: int
-    seed: int
-    config: Config
-    run_id: str
-
-    @property
-    def sweep(self) -> dict[str, Any]:
-        return dict(self.point)
-
-    def describe(self) -> str:
-        where = ", ".join(f"{k}={v!r}" for k, v in self.point)
-        where = f", {where}" if where else ""
-        return f"arm {self.arm}{where}, replication {self.replication}"
-
-
-def replication_seed(base_seed: int, replication: int) -> int:
-    """The seed of replication `r`: the scenario's run.seed + r (the same for every arm)."""
-    return (base_seed + replication) % 2**63
-
-
-def plan(
-    scenario: ScenarioFile,
-    *,
-    replications: int | None = None,
-    arms: Iterable[str] | None = None,
-    weeks: int | None = None,
-) -> list[RunSpec]:
-    """Every run of the batch, in a fixed order: arm (file order), sweep point, replication.
-
-    Raises ScenarioError (naming the arm or sweep value) before anything is run or written."""
-    reps = scenario.replications if replications is None else replications
-    if reps < 1:
-        raise BatchError("--reps", f"must be at least 1, got {reps}")
-    chosen = list(dict.fromkeys(arms)) if arms else None
-    for name in chosen or ():
-        scenario.arm(name)  # unknown arm -> ScenarioError naming the allowed ones
-    if scenario.arms:
-        arm_configs = {n: c for n, c in scenario.arms.items() if chosen is None or n in chosen}
-    else:
-        arm_configs = {BASE_ARM: scenario.base}
-    keys = [resolve_key(k, scenario.source) for k in scenario.sweep]
-    grid = list(itertools.product(*scenario.sweep.values())) or [()]
-    base_seed = scenario.base.run.seed
-    specs = []
-    for arm, arm_config in arm_configs.items():
-        for values in grid:
-            point = tuple(zip(keys, values, strict=True))
-            where = f"arms.{arm} with sweep {dict(point)}" if point else f"arms.{arm}"
-            config = override_config(arm_config, dict(point), scenario.source, where)
-            if weeks is not None:  # part of the run id: a short run is a different run
-                config = override_config(config, {"run.weeks": weeks}, "--weeks")
-            for r in range(reps):
-                seed = replication_seed(base_seed, r)
-                specs.append(RunSpec(arm, point, r, seed, config, config.digest(seed)))
-    return specs
-
-
-# ----------------------------------------------------------------------------- the task
-def run_task(
-    config: Config,
-    seed: int,
-    labels: dict,
-    runs_dir: str,
-    engine: str = "local",
-    numba_threads: int = 0,
-) -> dict:
-    """Run one simulation and write it under `runs_dir/<run-id>/`; return a small record.
-
-    Module-level and picklable, so any engine can ship it to a worker. It never raises for a
-    failing run: the failure (with its traceback) is the record, and the batch goes on."""
-    t0 = time.perf_counter()
-    run_id = config.digest(seed)
-    record = {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()}
-    try:
-        if results.is_finished(runs_dir, run_id):  # finished meanwhile (e.g. by an orphan task)
-            return {**record, "status": "finished earlier", "seconds": 0.0}
-        if numba_threads:
-            import numba
-
-            numba.set_num_threads(max(1, min(numba_threads, numba.config.NUMBA_NUM_THREADS)))
-        result = results.simulate(config, seed, scenario=labels.get("scenario", ""),
-                                  arm=labels.get("arm"), labels=labels)
-        results.write_run(result, runs_dir, engine)
-        return {**record, "status": "ran", "seconds": round(time.perf_counter() - t0, 3)}
-    except Exception as e:  # noqa: BLE001 - a failing run is data, not the end of the batch
-        return {**record, "status": "failed", "seconds": round(time.perf_counter() - t0, 3),
-                "error": f"{type(e).__name__}: {e}".splitlines()[0][:500],
-                "traceback": traceback.format_exc()}
-
-
-def _lost(task: dict, error: BaseException) -> dict:
-    """The record of a run whose worker died or could not return (not raised by the run)."""
-    return {"run_id": task["config"].digest(task["seed"]), "status": "failed", "seconds": None,
-            "error": f"{type(error).__name__}: {error}".splitlines()[0][:500] or "worker lost",
-            "traceback": "".join(traceback.format_exception(error))}
-
-
-# ------------------------------------------------------------------------------ engines
-class LocalEngine:
-    """A process pool of `workers` (spawned, not forked); one worker runs in-process."""
-
-    name = "local"
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.pool = None
-        if workers > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.pool = ProcessPoolExecutor(workers,
-                                            mp_context=multiprocessing.get_context("spawn"))
-
-    def map(self, tasks: list[dict]) -> Iterator[dict]:
-        """Records of `tasks`, in the order they finish."""
-        if self.pool is None:
-            for task in tasks:
-                yield run_task(**task)
-            return
-        from concurrent.futures import as_completed
-
-        futures = {self.pool.submit(run_task, **task): task for task in tasks}
-        try:
-            for fut in as_completed(futures):
-                try:
-                    yield fut.result()
-                except Exception as e:  # noqa: BLE001 - e.g. a worker killed by the OS
-                    yield _lost(futures[fut], e)
-        finally:
-            for fut in futures:
-                fut.cancel()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-class DaskEngine:
-    """`dask.distributed`: an existing scheduler by address, else a LocalCluster of processes."""
-
-    name = "dask"
-
-    def __init__(self, workers: int, scheduler: str | None = None):
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise BatchError("--engine", "dask needs dask.distributed: "
-                             "pip install 'reformsim[dask]'") from None
-        self.cluster = None
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-            except (OSError, TimeoutError, ValueError) as e:
-                raise BatchError("--scheduler", f"cannot reach a Dask scheduler at "
-                                 f"{scheduler!r} ({type(e).__name__}: {e}); start one with "
-                                 "`dask scheduler`") from None
-        else:
-            import logging
-
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        silence_logs=logging.ERROR)
-            self.client = Client(self.cluster)
-
-    def map(self, tasks: list[dict]) -> Iterator[dict]:
-        from dask.distributed import as_completed
-
-        futures = {}
-        for task in tasks:
-            key = f"reformsim-run-{task['config'].digest(task['seed'])}-{os.urandom(4).hex()}"
-            futures[self.client.submit(run_task, **task, key=key, pure=False)] = task
-        try:
-            for fut in as_completed(futures):
-                try:
-                    yield fut.result()
-                except Exception as e:  # noqa: BLE001 - KilledWorker, lost connection, ...
-                    yield _lost(futures[fut], e)
-        finally:
-            self.client.cancel(list(futures))
-
-    def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def open_engine(engine: str, workers: int, scheduler: str | None = None):
-    if engine == "dask":
-        return DaskEngine(workers, scheduler)
-    return LocalEngine(workers)
+MAX_WORKERS = 1024
+ORPHAN_WAIT_S = 30.0
 
 
 # ---------------------------------------------------------------------------- the batch
@@ -289,6 +78,7 @@ class BatchOutcome:
     specs: list[RunSpec]
     statuses: dict[str, dict] = field(default_factory=dict)  # run id -> record
     seconds: float = 0.0
+    restarts: int = 0  # fresh pools opened because a worker died
 
     @property
     def runs(self) -> int:
@@ -305,7 +95,28 @@ class BatchOutcome:
 
 
 def batch_folder(out: str | Path, scenario: ScenarioFile, name: str = DEFAULT_NAME) -> Path:
-    return Path(out) / scenario.name / name
+    """`<out>/<scenario>/<name>`, refused unless both names are safe and it lies inside out."""
+    if not is_slug(name):
+        raise BatchError("--name", f"{name!r} must be a plain folder name such as 'batch' "
+                         "(letters, digits, '_', '-', '.')")
+    return store.inside(out, Path(out) / scenario.name / name)
+
+
+def choose_workers(workers: int | None, engine: str, scheduler: str | None, config) -> int:
+    """Worker processes: as asked (1..MAX_WORKERS), else one per core; local workers must fit
+    in memory side by side (a default is lowered to fit, an explicit number refused)."""
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise BatchError("--workers", f"{workers} is out of range; allowed 1 to {MAX_WORKERS}")
+    if scheduler:  # a cluster's memory is the cluster's business
+        return workers or 1
+    fit = runs_that_fit(config)
+    if fit < 1:
+        check_memory(config, "batch")  # raises, with the estimate and the limit
+    if workers is None:
+        return max(1, min(os.cpu_count() or 1, fit))
+    if workers > fit:
+        check_memory(config, "batch", "--workers", copies=workers)
+    return workers
 
 
 def run_batch(
@@ -320,28 +131,73 @@ def run_batch(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = True,
+    wait: bool = False,
 ) -> BatchOutcome:
-    """Run (or resume) a batch and write summary.parquet and manifest.json; see the module."""
+    """Run (or resume) a batch and write its summary, weekly dataset and manifest (see the
+    module). Every check that can refuse runs before anything is written."""
     if engine not in ENGINES:
         raise BatchError("--engine", f"{engine!r} is not an engine; allowed: {', '.join(ENGINES)}")
     if scheduler and engine != "dask":
         raise BatchError("--scheduler", "a scheduler address needs --engine dask")
-    if not name or name != Path(name).name or name.startswith("."):
-        raise BatchError("--name", f"{name!r} must be a plain folder name, e.g. 'batch'")
-    workers = workers or max(1, os.cpu_count() or 1)
-    if workers < 1:
-        raise BatchError("--workers", f"must be at least 1, got {workers}")
+    folder = batch_folder(out, scenario, name)
     specs = plan(scenario, replications=replications, arms=arms, weeks=weeks)
+    largest = max((s.config for s in specs), key=estimated_bytes)
+    workers = choose_workers(workers, engine, scheduler, largest)
+    store.check_writable(out)
+    pending = [s for s in _unique(specs) if not store.is_finished(folder / store.RUNS_DIR,
+                                                                     s.run_id)]
+    # the engine before the first write: an unreachable scheduler is reported with none made
+    runner = open_engine(engine, workers, scheduler) if pending else None
+    interrupted = False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with hold(folder, wait, progress):
+            return _run_locked(scenario, specs, folder, name, weeks, runner, engine, workers,
+                               scheduler, progress)
+    except BaseException:
+        interrupted = True
+        raise
+    finally:
+        if runner is not None:
+            runner.close(interrupted=interrupted)
 
-    folder = batch_folder(out, scenario, name).resolve()
-    runs_dir, failed_dir = folder / "runs", folder / "failed"
+
+@contextmanager
+def hold(folder: Path, wait: bool, progress: bool):
+    """The batch folder's lock (filelock: the OS releases it if this process dies)."""
+    lock = FileLock(folder / store.LOCK_FILE)
+    owner = folder / f"{store.LOCK_FILE}.owner"
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = owner.read_text().strip() if owner.exists() else "another process"
+        if not wait:
+            raise BatchError("--out", f"another batch is running in {folder} ({holder}); "
+                             "wait for it, add --wait, or use another --name") from None
+        if progress:
+            print(f"waiting for the batch running in {folder} ({holder})", flush=True)
+        lock.acquire()
+    try:
+        owner.write_text(f"pid {os.getpid()} on {socket.gethostname()}, since "
+                         f"{datetime.now(UTC).isoformat(timespec='seconds')}\n")
+        yield
+    finally:
+        owner.unlink(missing_ok=True)
+        lock.release()
+
+
+def _run_locked(scenario, specs, folder, name, weeks, runner, engine, workers, scheduler,
+                progress):
+    runs_dir, failed_dir = folder / store.RUNS_DIR, folder / store.FAILED_DIR
+    runs_dir.mkdir(exist_ok=True)
+    _settle(runs_dir, progress)
     outcome = BatchOutcome(folder, specs)
     todo, other_code = [], []
-    commit = results.git_commit()
+    commit = store.git_commit()
     for spec in _unique(specs):
-        if results.is_finished(runs_dir, spec.run_id):
+        if store.is_finished(runs_dir, spec.run_id):
             outcome.statuses[spec.run_id] = {"run_id": spec.run_id, "status": "finished earlier"}
-            if results.read_manifest(runs_dir / spec.run_id).get("git_commit") != commit:
+            if store.read_manifest(runs_dir / spec.run_id).get("git_commit") != commit:
                 other_code.append(spec.run_id)
         else:
             todo.append(spec)
@@ -354,14 +210,10 @@ def run_batch(
                     "replication": s.replication, "sweep": s.sweep}}
         for s in todo
     ]
-    # the engine first: an unreachable scheduler is reported before anything is written
-    runner = open_engine(engine, workers, scheduler) if tasks else None
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     interrupted = False
     try:
-        runs_dir.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temporaries(runs_dir)
         if progress:
             where = scheduler or f"{workers} worker{'s' * (workers > 1)}"
             print(f"batch {scenario.name}/{name}: {outcome.runs} runs, "
@@ -371,20 +223,42 @@ def run_batch(
             print(f"warning: {len(other_code)} finished run(s) were made by another version "
                   f"of the code (git commit other than {commit}); delete {folder} to re-run "
                   "them", file=sys.stderr, flush=True)
-        if runner is not None:
-            _collect(runner.map(tasks), outcome, len(tasks), failed_dir, progress)
-    except KeyboardInterrupt:
+        if tasks and runner is None:  # a run damaged since we looked: rare, run it here
+            runner = open_engine("local", 1)
+        if tasks:
+            try:
+                _collect(runner.map(tasks), outcome, len(tasks), failed_dir, progress)
+            finally:
+                outcome.restarts = getattr(runner, "restarts", 0)
+    except BaseException:
         interrupted = True
         raise
     finally:
-        if runner is not None:
-            runner.close()
         outcome.seconds = round(time.perf_counter() - t0, 3)
-        write_summary(folder, specs, scenario)
-        write_manifest(folder, scenario, outcome, engine=engine, workers=workers,
-                       scheduler=scheduler, weeks=weeks, started=started,
-                       interrupted=interrupted, other_code=other_code)
+        write_outputs(folder, scenario, outcome, engine=engine, workers=workers,
+                      scheduler=scheduler, weeks=weeks, started=started,
+                      interrupted=interrupted, other_code=other_code, progress=progress)
     return outcome
+
+
+def _settle(runs_dir: Path, progress: bool) -> None:
+    """Before running: wait for workers of a batch that died to exit (they watch their parent
+    and leave within a second), then remove what they left half-written."""
+    host = socket.gethostname()
+    deadline = time.monotonic() + ORPHAN_WAIT_S
+    said = False
+    while True:
+        live = {r: p for r, (h, p) in markers(runs_dir).items() if h == host and alive(p)}
+        if not live or time.monotonic() > deadline:
+            break
+        if progress and not said:
+            print(f"waiting for {len(live)} worker(s) of an interrupted batch to exit",
+                  flush=True)
+            said = True
+        time.sleep(0.1)
+    for path in runs_dir.glob(f"{RUNNING}*"):
+        path.unlink(missing_ok=True)
+    store.remove_temporaries(runs_dir)
 
 
 def _collect(records: Iterator[dict], outcome: BatchOutcome, total: int, failed_dir: Path,
@@ -398,7 +272,7 @@ def _collect(records: Iterator[dict], outcome: BatchOutcome, total: int, failed_
         for rec in records:
             if rec["status"] == "failed":
                 failed += 1
-                failed_dir.mkdir(parents=True, exist_ok=True)
+                failed_dir.mkdir(exist_ok=True)
                 path = failed_dir / f"{rec['run_id']}.txt"
                 path.write_text(rec.pop("traceback", "") or rec.get("error", ""))
                 rec["traceback_file"] = str(path.relative_to(outcome.folder))
@@ -420,98 +294,45 @@ def _unique(specs: list[RunSpec]) -> list[RunSpec]:
     return list(first.values())
 
 
-def _remove_stale_temporaries(runs_dir: Path) -> None:
-    """Remove the half-written folders of an interrupted batch (see `results.write_run`)."""
-    for path in runs_dir.glob(".tmp-*"):
-        shutil.rmtree(path, ignore_errors=True)
-    for path in runs_dir.glob(".old-*"):
-        shutil.rmtree(path, ignore_errors=True)
-
-
 # ------------------------------------------------------------------------------ outputs
-def flatten(summary: dict, prefix: str = "") -> dict[str, float]:
-    """The numeric outcomes of a run summary, nested dicts joined with dots; lists skipped."""
-    out: dict[str, float] = {}
-    for key, value in summary.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, name + "."))
-        elif value is None:
-            out[name] = float("nan")
-        elif isinstance(value, (bool, int, float)):
-            out[name] = float(value)
-    return out
+def write_outputs(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome, *,
+                  progress: bool = False, **how) -> None:
+    """summary.parquet, weekly/ and manifest.json, from the run folders as they are now."""
+    specs = outcome.specs
+    states = store.run_states(folder, [s.run_id for s in _unique(specs)])
+    finished = {i for i, st in states.items() if st == "finished"}
+    store.write_summary(folder, specs, finished, scenario.base.benefits.currency)
+    store.write_weekly(folder, specs, finished)
+    others = sorted(set(store.stored_run_ids(folder)) - set(states))
+    if others and progress:
+        print(f"note: runs/ also holds {len(others)} run(s) of an earlier command (other "
+              "--weeks, arms or settings); they are not in summary.parquet or weekly/",
+              file=sys.stderr, flush=True)
+    write_manifest(folder, scenario, outcome, states, others, **how)
 
 
-def summary_table(specs: list[RunSpec], runs_dir: str | Path) -> pa.Table:
-    """One row per finished run of `specs`, in plan order (see the module docstring)."""
-    runs_dir = Path(runs_dir)
-    sweep_keys = list(dict.fromkeys(k for s in specs for k, _ in s.point))
-    rows, cache = [], {}
-    for spec in specs:
-        if not results.is_finished(runs_dir, spec.run_id):
-            continue
-        if spec.run_id not in cache:
-            cache[spec.run_id] = flatten(results.read_summary(runs_dir / spec.run_id))
-        rows.append((spec, cache[spec.run_id]))
-    outcomes = list(dict.fromkeys(k for _, flat in rows for k in flat))
-
-    def missing(key):  # a payer or category absent from a run spent nothing there
-        return 0.0 if key.startswith("spend") else None
-
-    columns: dict[str, pa.Array] = {
-        "run_id": pa.array([s.run_id for s, _ in rows], pa.string()),
-        "arm": pa.array([s.arm for s, _ in rows], pa.string()),
-    }
-    for key in sweep_keys:
-        columns[key] = _sweep_column([s.sweep.get(key) for s, _ in rows])
-    columns["replication"] = pa.array([s.replication for s, _ in rows], pa.int64())
-    columns["seed"] = pa.array([s.seed for s, _ in rows], pa.int64())
-    for key in outcomes:
-        columns[key] = pa.array([flat.get(key, missing(key)) for _, flat in rows], pa.float64())
-    meta = {"sweep": sweep_keys, "outcomes": outcomes,
-            "arms": list(dict.fromkeys(s.arm for s in specs)),
-            "currency": specs[0].config.benefits.currency if specs else "SEK"}
-    table = pa.table(columns)
-    return table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode()})
-
-
-def _sweep_column(values: list) -> pa.Array:
-    try:
-        if any(isinstance(v, (list, tuple, dict)) for v in values):
-            raise pa.ArrowInvalid("nested")
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([json.dumps(v) for v in values], pa.string())
-
-
-def write_summary(folder: Path, specs: list[RunSpec], scenario: ScenarioFile) -> Path:
-    table = summary_table(specs, folder / "runs")
-    path = folder / SUMMARY_FILE
-    tmp = folder / f".{SUMMARY_FILE}.{os.getpid()}.tmp"
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
-    return path
-
-
-def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome, *, engine: str,
-                   workers: int, scheduler: str | None, weeks: int | None,
-                   started: datetime, interrupted: bool = False,
-                   other_code: list[str] = ()) -> Path:
+def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome,
+                   states: dict[str, str], others: list[str], *, engine: str, workers: int,
+                   scheduler: str | None, weeks: int | None, started: datetime,
+                   interrupted: bool = False, other_code: list[str] = ()) -> Path:
+    """The batch's manifest; each run's status and the counts come from the files."""
     specs = outcome.specs
     runs = []
     for s in specs:
-        rec = outcome.statuses.get(s.run_id, {"status": "not run (interrupted)"})
+        rec = dict(outcome.statuses.get(s.run_id, {"status": "not started"}))
+        rec["this_command"] = rec.pop("status")
         runs.append({"run_id": s.run_id, "arm": s.arm, "sweep": s.sweep,
                      "replication": s.replication, "seed": s.seed,
-                     **{k: v for k, v in rec.items() if k != "run_id"}})
-    failures = [{"run_id": s.run_id, "arm": s.arm, "sweep": s.sweep,
-                 "replication": s.replication, "seed": s.seed,
-                 "error": outcome.statuses[s.run_id].get("error"),
-                 "traceback_file": outcome.statuses[s.run_id].get("traceback_file")}
-                for s in outcome.failures]
+                     "status": states[s.run_id],
+                     **{k: v for k, v in rec.items() if k not in ("run_id", "traceback")}})
+    failures = [r for r in runs if r["status"] == "failed"]
+    failures = [{k: r.get(k) for k in ("run_id", "arm", "sweep", "replication", "seed",
+                                       "error", "traceback_file")} for r in failures]
+    for f in failures:
+        f["traceback_file"] = f["traceback_file"] or f"{store.FAILED_DIR}/{f['run_id']}.txt"
     ran = [r["seconds"] for r in outcome.statuses.values()
            if r["status"] == "ran" and r.get("seconds") is not None]
+    counted = list(states.values())
     manifest = {
         "scenario": scenario.name,
         "source": scenario.source,
@@ -526,22 +347,22 @@ def write_manifest(folder: Path, scenario: ScenarioFile, outcome: BatchOutcome, 
         "engine": engine,
         "workers": workers,
         "scheduler": scheduler,
-        "versions": results.versions(),
-        "git_commit": results.git_commit(),
+        "versions": store.versions(),
+        "git_commit": store.git_commit(),
         "started": started.isoformat(timespec="seconds"),
         "interrupted": interrupted,
         "timings": {"wall_s": outcome.seconds, "runs_ran": len(ran),
                     "run_s_total": round(sum(ran), 3),
                     "run_s_mean": round(sum(ran) / len(ran), 3) if ran else None},
-        "counts": {"runs": outcome.runs, "ran": outcome.count("ran"),
-                   "finished earlier": outcome.count("finished earlier"),
-                   "failed": len(failures)},
+        "counts": {"runs": len(states), "finished": counted.count("finished"),
+                   "failed": counted.count("failed"), "not run": counted.count("not run")},
+        "this_command": {"ran": outcome.count("ran"),
+                         "finished earlier": outcome.count("finished earlier"),
+                         "failed": outcome.count("failed")},
         "runs": runs,
         "failures": failures,
+        "engine_restarts": outcome.restarts,
         "finished_by_other_code": list(other_code),
+        "other_runs_in_folder": others,
     }
-    path = folder / MANIFEST_FILE
-    tmp = folder / f".{MANIFEST_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, default=results._jsonable) + "\n")
-    os.replace(tmp, path)
-    return path
+    return store.write_json(folder / store.MANIFEST_FILE, manifest)

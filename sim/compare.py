@@ -1,6 +1,6 @@
 """Paired comparison of a batch's arms: means and differences with 95 % confidence intervals.
 
-Reads a batch's `summary.parquet` (sim/batch.py) with pyarrow. For each sweep point and each
+Reads a batch's `summary.parquet` through sim.store. For each sweep point and each
 numeric outcome it reports every arm's mean across replications with a t interval, and for each
 arm but the baseline the **paired** difference arm - baseline: replication r of the arm and of
 the baseline share a seed (common random numbers), so the difference is taken within each
@@ -8,35 +8,27 @@ replication and the interval is a one-sample t interval of those differences (eq
 paired t-test; scipy.stats.t). Pairing removes the noise the arms share, which is most of it,
 so intervals are much narrower than those of two independent means.
 
-Rates and shares are shown in per cent and their differences in percentage points; spending in
-millions of the scenario's currency (SEK or EUR) a year.
+Labels and units come from the indicators' declarations (sim/indicators.py): shares are shown
+in per cent and their differences in percentage points; money a year in millions of the
+scenario's currency (SEK or EUR).
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import math
-import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 from scipy import stats
 
-from sim.batch import ID_COLUMNS, METADATA_KEY, SUMMARY_FILE
-from sim.config import ScenarioError, leaf_settings
+from sim import coherence, indicators
+from sim.config import leaf_settings
+from sim.store import ID_COLUMNS, SUMMARY_FILE, ResultsError, read_batch_summary
 
 LEVEL = 0.95
-
-
-class ResultsError(ScenarioError):
-    """Results that cannot be compared (missing file, unknown arm): one line, exit code 2."""
-
-    def __init__(self, where: str, problem: str, option: str = ""):
-        super().__init__(where, option, problem)
 
 
 # ------------------------------------------------------------------------------- reading
@@ -50,6 +42,7 @@ class Summary:
     sweep: list[str]
     outcomes: list[str]
     currency: str = "SEK"
+    warnings: list[str] = field(default_factory=list)  # runs left out (sim/coherence.py)
 
     @property
     def n(self) -> int:
@@ -73,18 +66,12 @@ class Summary:
 
 def load_summary(results: str | Path) -> Summary:
     """A batch folder (or its summary.parquet) -> Summary."""
-    path = Path(results)
-    if path.is_dir():
-        path = path / SUMMARY_FILE
-    if not path.is_file():
-        raise ResultsError(str(results), f"no {SUMMARY_FILE} here; give a batch folder such "
-                           "as results/<scenario>/batch (made by `reformsim batch`)")
-    table = pq.read_table(path)
+    folder, table, meta = read_batch_summary(results)
+    path = folder / SUMMARY_FILE
     names = table.column_names
     for key in ("arm", "replication"):
         if key not in names:
             raise ResultsError(str(path), f"not a batch summary: it has no {key!r} column")
-    meta = json.loads((table.schema.metadata or {}).get(METADATA_KEY, b"{}"))
     if "sweep" in meta:
         sweep = [k for k in meta["sweep"] if k in names]
     else:  # written by someone else: columns named like a setting are sweep values
@@ -108,7 +95,9 @@ def load_summary(results: str | Path) -> Summary:
     arm_order = list(dict.fromkeys(columns["arm"].tolist()))
     arms = [a for a in meta.get("arms", []) if a in arm_order]
     arms += [a for a in arm_order if a not in arms]
-    return Summary(path.parent, columns, arms, sweep, outcomes, meta.get("currency", "SEK"))
+    summary = Summary(folder, columns, arms, sweep, outcomes, meta.get("currency", "SEK"))
+    summary.warnings = coherence.check(summary)
+    return summary
 
 
 def _numeric_type_ids():
@@ -183,115 +172,25 @@ def compare(summary: Summary, baseline: str | None = None, level: float = LEVEL)
 
 
 # -------------------------------------------------------------------------- presentation
-LABELS = {
-    "weeks": "Reported weeks",
-    "persons": "Persons simulated",
-    "unemployment_rate": "Unemployment rate (registered)",
-    "long_term_share": "Long-term share (>= 52 weeks)",
-    "registered": "Registered unemployed (average)",
-    "job_finding_rate": "Weekly job-finding rate",
-    "monthly_hazard_short": "Monthly job-finding, spells < 26 weeks",
-    "monthly_hazard_medium": "Monthly job-finding, spells 26-51 weeks",
-    "monthly_hazard_long": "Monthly job-finding, spells >= 52 weeks",
-    "job_finding_tier1": "Weekly job-finding, tier 1 (near work)",
-    "job_finding_tier2": "Weekly job-finding, tier 2",
-    "job_finding_tier3": "Weekly job-finding, tier 3 (far from work)",
-    "share_tier1": "Share of seekers in tier 1",
-    "share_tier2": "Share of seekers in tier 2",
-    "share_tier3": "Share of seekers in tier 3",
-    "hires_per_year": "Hires a year",
-    "applications_per_seeker_month": "Applications per seeker a month",
-    "vacancies_open": "Open vacancies (average)",
-    "vacancy_fill_share": "Share of vacancies filled",
-}
-SERVICE_LABELS = {
-    "participants": "participants (average)",
-    "share_served": "share of seekers in the service",
-    "hours_per_week": "service hours a week per participant",
-    "parking_index": "parking index (hours tier 3 / tier 1; < 1: the far parked)",
-    "creaming_index": "creaming index (tier 3 accepted vs referred; < 1: creamed)",
-    "refused_share": "referred but refused",
-    "queued_per_week": "queued for a place (average)",
-    "work_within_26w": "in work within 6 months",
-    "work_within_52w": "in work within 12 months",
-    "sustained_work_within_52w": "in sustained work within 12 months",
-    "providers_active": "providers active (average)",
-    "providers_entered": "providers entered",
-    "providers_exited": "providers exited",
-    "providers_excluded": "providers excluded",
-    "providers_tenders": "tenders held",
-    "hhi": "market concentration (HHI, 0-10,000)",
-    "provider_revenue_per_year": "provider revenue a year",
-    "provider_margin": "provider margin",
-}
-_RATE = re.compile(r"(rate|share|hazard|job_finding|work_within|margin|exit_to_work|utilisation"
-                   r"|on_time)")
-PREFIX_LABELS = {
-    "spend_per_year.": "Spending a year: ",
-    "spend_by_payer_per_year.": "Spending a year by payer: ",
-    "net_position_per_year.": "Net position a year (received - paid): ",
-}
-_TIER = re.compile(r"^(.*)_tier(\d)$")
-
-
 def label(outcome: str) -> str:
-    """A name for a policy reader: `spend_per_year.social_assistance` -> 'Spending a year:
-    social assistance'; `services.nacka.work_within_52w_tier3` -> 'Nacka service: in work
-    within 12 months, tier 3'."""
-    if outcome in LABELS:
-        return LABELS[outcome]
-    for prefix, text in PREFIX_LABELS.items():
-        if outcome.startswith(prefix):
-            return text + outcome[len(prefix):].replace("_", " ").replace(".", ": ")
-    parts = outcome.split(".")
-    if len(parts) == 3 and parts[0] == "services":
-        field, tier = parts[2], ""
-        if m := _TIER.match(field):
-            field, tier = m.group(1), f", tier {m.group(2)}"
-        text = SERVICE_LABELS.get(field, field.replace("_", " "))
-        return f"{parts[1].replace('_', ' ').capitalize()} service: {text}{tier}"
-    if outcome.startswith("providers_"):
-        return "Providers: " + outcome[len("providers_"):].replace("_", " ").replace(".", ": ")
-    text = outcome.replace(".", ": ").replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def kind(outcome: str) -> str:
-    """'money' (totals, shown in millions), 'price' (money per unit, e.g. per job), 'rate' (a
-    share or rate, 0..1) or 'number'."""
-    parts = outcome.split(".")
-    leaf = parts[-1] if re.search("[a-z]", parts[-1]) or len(parts) == 1 else parts[-2]
-    if "cost_per_" in leaf:
-        return "price"
-    if outcome.startswith(("spend", "net_position")) or any(
-            w in leaf for w in ("cost", "payment", "revenue", "spend")):
-        return "money"
-    if _RATE.search(leaf) and not leaf.endswith(("_per_year", "_month")):
-        return "rate"
-    return "number"
+    """A name for a policy reader, from the indicator's declaration (sim/indicators.py)."""
+    return indicators.label_of(outcome)
 
 
 def fmt(outcome: str, value: float, difference: bool = False, scale: float | None = None) -> str:
-    """A value (or a difference, signed) in the outcome's unit, without the unit; `scale` (the
-    largest magnitude shown beside it) picks the decimals, so a cell's numbers line up."""
+    """A value (or a difference, signed) in the outcome's declared unit, without the unit:
+    shares in per cent (differences in pp), money a year in millions. `scale` (the largest
+    magnitude shown beside it) picks the decimals, so a cell's numbers line up."""
     if value is None or not math.isfinite(value):
         return "-"
-    sign = "+" if difference else ""
-    k = kind(outcome)
-    if k == "rate":
-        return f"{value * 100:{sign},.2f}"
-    if k == "money":
-        return f"{value / 1e6:{sign},.1f}"
-    if k == "price":
-        return f"{value:{sign},.0f}"
-    if abs(value if scale is None else scale) >= 100:
-        return f"{value:{sign},.0f}"
-    return f"{value:{sign}.2f}"
+    factor = indicators.unit_of(outcome).scale
+    size = abs((value if scale is None else scale) * factor)
+    decimals = 0 if size >= 100 else 1 if size >= 10 else 2
+    return f"{value * factor:{'+' if difference else ''},.{decimals}f}"
 
 
 def unit(outcome: str, difference: bool = False, currency: str = "SEK") -> str:
-    units = {"rate": "pp" if difference else "%", "money": f"M{currency}", "price": currency}
-    return units.get(kind(outcome), "")
+    return indicators.unit_of(outcome).shown(difference, currency)
 
 
 def cell(outcome: str, value, low, high, difference: bool = False, currency: str = "SEK") -> str:

@@ -14,19 +14,17 @@ Figures (matplotlib, drawn on `Figure` objects with the Agg canvas; no pyplot st
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from sim import coherence, indicators, store
 from sim import compare as cmp
-from sim.batch import MANIFEST_FILE
 
 REPORT_FILE = "report.md"
 WEEKLY = (
@@ -39,11 +37,12 @@ MSEK = FuncFormatter(lambda v, _: f"{v:,.0f}")
 MAX_PROVIDER_PANELS = 6
 
 
-def make_report(results: str | Path, baseline: str | None = None) -> Path:
-    """Write report.md and its figures into the batch folder; return the report's path."""
+def make_report(results: str | Path, baseline: str | None = None) -> tuple[Path, list[str]]:
+    """Write report.md and its figures into the batch folder; return the report's path and
+    warnings about runs left out (also in the report)."""
     summary = cmp.load_summary(results)
     folder = summary.folder
-    manifest = _read_json(folder / MANIFEST_FILE)
+    manifest = store.read_batch_manifest(folder)
     rows = cmp.compare(summary, baseline=baseline)
     groups = _groups(summary)
     weekly = {g: [_weekly(folder, run_id) for run_id in ids] for g, ids in groups.items()}
@@ -53,7 +52,8 @@ def make_report(results: str | Path, baseline: str | None = None) -> Path:
     md = [f"# reformsim report: {title}", ""]
     if manifest.get("description"):
         md += [manifest["description"], ""]
-    md += [_provenance(summary, manifest, reps), ""]
+    md += [_provenance(summary, manifest, reps), "", coherence.statement(summary) + ".", ""]
+    md += [f"**Note:** {w}." for w in summary.warnings] + ([""] if summary.warnings else [])
 
     md += ["## Weekly outcomes", ""]
     if _weekly_figure(folder / "weekly_outcomes.png", weekly, reps):
@@ -116,7 +116,7 @@ def make_report(results: str | Path, baseline: str | None = None) -> Path:
         md += [""]
     path = folder / REPORT_FILE
     path.write_text("\n".join(md))
-    return path
+    return path, summary.warnings
 
 
 # --------------------------------------------------------------------------------- data
@@ -140,10 +140,7 @@ def _groups(summary: cmp.Summary) -> dict[str, list[str]]:
 
 
 def _weekly(folder: Path, run_id: str) -> dict[str, np.ndarray]:
-    path = folder / "runs" / run_id / "weekly.parquet"
-    if not path.is_file():
-        return {}
-    table = pq.read_table(path)
+    table = store.read_weekly(folder / store.RUNS_DIR / run_id)
     if "week" in table.column_names:
         table = table.filter(pc.greater_equal(table.column("week"), 0))
     return {k: np.array([np.nan if v is None else v for v in table.column(k).to_pylist()],
@@ -167,13 +164,6 @@ def _stack(runs: list[dict], key: str, smooth: int = 1):
         x = np.vstack([np.convolve(row, kernel, mode="valid") for row in x])
         weeks = weeks[smooth - 1:]
     return weeks, x.mean(axis=0), x.min(axis=0), x.max(axis=0)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
 
 
 def _provenance(summary: cmp.Summary, manifest: dict, reps: int) -> str:
@@ -284,10 +274,7 @@ def _tier_figure(path: Path, summary: cmp.Summary, groups: dict) -> bool:
 
 def _payer_spend(folder: Path, run_id: str) -> dict[str, float]:
     """Spending a year by payer kind (state, municipalities, ...) from a run's ledger."""
-    path = folder / "runs" / run_id / "ledger.parquet"
-    if not path.is_file():
-        return {}
-    ledger = pq.read_table(path, columns=["week", "payer", "amount"])
+    ledger = store.read_ledger(folder / store.RUNS_DIR / run_id, ["week", "payer", "amount"])
     ledger = ledger.filter(pc.greater_equal(ledger.column("week"), 0))
     weeks = len(set(ledger.column("week").to_pylist())) or 1
     out: dict[str, float] = {}
@@ -330,7 +317,7 @@ def _cost_figure(path: Path, summary: cmp.Summary, groups: dict) -> bool:
     if categories:
         parts = {}
         for key in categories:
-            parts[cmp.label(key).split(": ", 1)[-1].capitalize()] = [
+            parts[indicators.label_of(key).split(": ", 1)[-1].capitalize()] = [
                 _mean_err(summary, ids, key)[0] for ids in groups.values()]
         stacked(ax1, parts)
         ax1.set_title("Spending a year by category")
@@ -371,7 +358,7 @@ def _provider_figure(path: Path, weekly: dict, reps: int, prefix: str) -> bool:
     panels = [(prefix + k, t, y) for k, t, y in MARKET_PANELS if prefix + k in names]
     extra = sorted(k for k in names if k.startswith(prefix + "providers_")
                    and k not in {p[0] for p in panels})
-    panels += [(k, cmp.label(k[len(prefix):]), "") for k in extra]
+    panels += [(k, indicators.label_of(k), "") for k in extra]
     panels = panels[:MAX_PROVIDER_PANELS]
     if not panels:
         return False
@@ -433,7 +420,7 @@ def _service_tier_figure(path: Path, summary: cmp.Summary, groups: dict, scheme:
         ax.set_title(title)
         ax.set_ylabel(ylabel)
         ax.set_xlabel("Tier (profiled distance from work)")
-        if cmp.kind(keys[0]) == "rate":
+        if indicators.unit_of(keys[0]) == indicators.UNITS["share"]:
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes[0].legend(frameon=False, fontsize="small")
     fig.suptitle(f"{scheme.replace('_', ' ').capitalize()} service by tier: mean across "

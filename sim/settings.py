@@ -11,11 +11,14 @@ from dataclasses import field
 from typing import Any, ClassVar
 
 
-def setting(default: Any = dataclasses.MISSING, *, lo=None, hi=None, choices=None, **kw):
-    """A dataclass field with its allowed range (inclusive) or choices as metadata."""
+def setting(default: Any = dataclasses.MISSING, *, lo=None, hi=None, choices=None,
+            help: str | None = None, unit: str | None = None, **kw):
+    """A dataclass field with its allowed range (inclusive) or choices as metadata, and what it
+    means (`help`) and is measured in (`unit`), for `reformsim validate --list`."""
     if isinstance(default, (list, dict, set)):
         raise TypeError("mutable defaults are not allowed; use a tuple")
-    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices}, **kw)
+    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices,
+                                            "help": help, "unit": unit}, **kw)
 
 
 class Preset:

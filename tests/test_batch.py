@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim import batch, results
+from sim import batch, engines, run, store
 from sim.cli import main
 from sim.config import ScenarioError, load
 
@@ -90,7 +90,7 @@ def reference(tiny, tmp_path_factory):
     """The tiny batch on the local engine with one worker (in-process)."""
     out = tmp_path_factory.mktemp("reference")
     outcome = batch.run_batch(load(tiny), out=out, workers=1, progress=False)
-    return pq.read_table(outcome.folder / batch.SUMMARY_FILE)
+    return pq.read_table(outcome.folder / store.SUMMARY_FILE)
 
 
 # ------------------------------------------------------------------------------- the plan
@@ -124,7 +124,7 @@ def test_a_scenario_without_arms_runs_its_base(tmp_path):
 
 
 def test_flatten_keeps_numbers_flattens_dicts_and_skips_lists():
-    flat = batch.flatten({"a": 1, "b": {"c": 2.5, "d": {"e": True}}, "calibration": [{"x": 1}],
+    flat = store.outcomes({"a": 1, "b": {"c": 2.5, "d": {"e": True}}, "calibration": [{"x": 1}],
                           "name": "x", "missing": None})
     assert flat["a"] == 1.0 and flat["b.c"] == 2.5 and flat["b.d.e"] == 1.0
     assert "calibration" not in flat and "name" not in flat
@@ -150,21 +150,23 @@ def test_summary_has_a_row_per_arm_and_replication_readable_without_our_code(ref
 def test_local_engine_with_two_workers_gives_the_same_summary(reference, tiny, tmp_path):
     outcome = batch.run_batch(load(tiny), out=tmp_path, workers=2, progress=False)
     assert outcome.count("ran") == 4 and not outcome.failures
-    assert same_rows(pq.read_table(outcome.folder / batch.SUMMARY_FILE), reference)
-    manifest = json.loads((outcome.folder / batch.MANIFEST_FILE).read_text())
+    assert same_rows(pq.read_table(outcome.folder / store.SUMMARY_FILE), reference)
+    manifest = json.loads((outcome.folder / store.MANIFEST_FILE).read_text())
     assert manifest["engine"] == "local" and manifest["workers"] == 2
-    assert manifest["counts"] == {"runs": 4, "ran": 4, "finished earlier": 0, "failed": 0}
+    assert manifest["counts"] == {"runs": 4, "finished": 4, "failed": 0, "not run": 0}
+    assert manifest["this_command"] == {"ran": 4, "finished earlier": 0, "failed": 0}
     assert manifest["arms"] == list(ARMS) and manifest["replications"] == 2
     assert {"reformsim", "python", "numba"} <= set(manifest["versions"])
     assert len({r["pid"] for r in manifest["runs"]}) >= 1
-    assert all(r["status"] == "ran" and r["seconds"] > 0 for r in manifest["runs"])
+    assert all(r["status"] == "finished" and r["this_command"] == "ran" and r["seconds"] > 0
+               for r in manifest["runs"])
 
 
 def test_dask_local_cluster_gives_the_same_summary(reference, tiny, tmp_path):
     outcome = batch.run_batch(load(tiny), out=tmp_path, engine="dask", workers=2,
                               progress=False)
     assert outcome.count("ran") == 4 and not outcome.failures
-    assert same_rows(pq.read_table(outcome.folder / batch.SUMMARY_FILE), reference)
+    assert same_rows(pq.read_table(outcome.folder / store.SUMMARY_FILE), reference)
 
 
 def _free_port() -> int:
@@ -230,8 +232,8 @@ def test_dask_engine_on_a_real_scheduler_and_two_workers(reference, tiny, tmp_pa
     outcome = batch.run_batch(load(tiny), out=tmp_path / "out", engine="dask",
                               scheduler=dask_cluster, progress=False)
     assert outcome.count("ran") == 4 and not outcome.failures
-    assert same_rows(pq.read_table(outcome.folder / batch.SUMMARY_FILE), reference)
-    manifest = json.loads((outcome.folder / batch.MANIFEST_FILE).read_text())
+    assert same_rows(pq.read_table(outcome.folder / store.SUMMARY_FILE), reference)
+    manifest = json.loads((outcome.folder / store.MANIFEST_FILE).read_text())
     assert manifest["scheduler"] == dask_cluster
     assert len({r["pid"] for r in manifest["runs"]}) == 2  # both workers ran something
     assert all(os.getpid() != r["pid"] for r in manifest["runs"])
@@ -266,13 +268,14 @@ def test_a_killed_batch_resumes_with_every_run_exactly_once(tmp_path):
     assert not list((folder / "runs").glob(".*"))  # no temporaries left
     for name, mtime in before.items():  # finished runs were skipped, not run again
         assert (folder / "runs" / name / "manifest.json").stat().st_mtime_ns == mtime
-    summary = pq.read_table(folder / batch.SUMMARY_FILE)
+    summary = pq.read_table(folder / store.SUMMARY_FILE)
     assert summary.num_rows == 6
     assert sorted(summary.column("run_id").to_pylist()) == sorted(p.name for p in dirs)
     assert summary.column("replication").to_pylist() == list(range(6))
-    manifest = json.loads((folder / batch.MANIFEST_FILE).read_text())
-    assert manifest["counts"]["finished earlier"] == len(before)
-    assert manifest["counts"]["ran"] == 6 - len(before)
+    manifest = json.loads((folder / store.MANIFEST_FILE).read_text())
+    assert manifest["counts"] == {"runs": 6, "finished": 6, "failed": 0, "not run": 0}
+    assert manifest["this_command"]["finished earlier"] == len(before)
+    assert manifest["this_command"]["ran"] == 6 - len(before)
     # and once more: nothing left to do
     again = batch.run_batch(load(scenario), out=tmp_path / "out", arms=["low"], replications=6,
                             weeks=30, workers=1, progress=False)
@@ -284,7 +287,7 @@ def test_arms_with_the_same_configuration_share_their_runs(tmp_path):
     outcome = batch.run_batch(load(path), out=tmp_path, workers=1, weeks=3, progress=False)
     assert len(outcome.specs) == 6 and outcome.count("ran") == 4
     assert len(run_dirs(outcome.folder)) == 4
-    summary = pq.read_table(outcome.folder / batch.SUMMARY_FILE).to_pylist()
+    summary = pq.read_table(outcome.folder / store.SUMMARY_FILE).to_pylist()
     low = [r for r in summary if r["arm"] == "low"]
     copy = [r for r in summary if r["arm"] == "copy"]
     assert [r["run_id"] for r in low] == [r["run_id"] for r in copy]
@@ -297,14 +300,14 @@ def test_arms_with_the_same_configuration_share_their_runs(tmp_path):
 # ------------------------------------------------------------------------------- failures
 def test_a_failing_run_is_reported_and_the_others_complete(tmp_path, monkeypatch, capsys):
     scenario = write_tiny(tmp_path)
-    real = results.simulate
+    real = run.simulate
 
     def simulate(config, seed, **kw):
         if kw["arm"] == "high" and kw["labels"]["replication"] == 1:
             raise RuntimeError("provider register corrupted (injected by the test)")
         return real(config, seed, **kw)
 
-    monkeypatch.setattr(results, "simulate", simulate)  # one worker: runs go in-process
+    monkeypatch.setattr(run, "simulate", simulate)  # one worker: runs go in-process
     args = ["batch", str(scenario), "--workers", "1", "--weeks", "3", "--out", str(tmp_path)]
     assert main(args) == 1
     err = capsys.readouterr().err
@@ -316,21 +319,21 @@ def test_a_failing_run_is_reported_and_the_others_complete(tmp_path, monkeypatch
     trace = (folder / "failed" / f"{failed.run_id}.txt").read_text()
     assert "Traceback" in trace and "injected by the test" in trace
     assert len(run_dirs(folder)) == 3
-    assert pq.read_table(folder / batch.SUMMARY_FILE).num_rows == 3
-    manifest = json.loads((folder / batch.MANIFEST_FILE).read_text())
+    assert pq.read_table(folder / store.SUMMARY_FILE).num_rows == 3
+    manifest = json.loads((folder / store.MANIFEST_FILE).read_text())
     assert [f["run_id"] for f in manifest["failures"]] == [failed.run_id]
     assert manifest["failures"][0]["traceback_file"] == f"failed/{failed.run_id}.txt"
 
-    monkeypatch.setattr(results, "simulate", real)  # the fault is fixed: re-run retries it
+    monkeypatch.setattr(run, "simulate", real)  # the fault is fixed: re-run retries it
     assert main(args) == 0
     assert not (folder / "failed" / f"{failed.run_id}.txt").exists()
-    assert pq.read_table(folder / batch.SUMMARY_FILE).num_rows == 4
-    assert json.loads((folder / batch.MANIFEST_FILE).read_text())["failures"] == []
+    assert pq.read_table(folder / store.SUMMARY_FILE).num_rows == 4
+    assert json.loads((folder / store.MANIFEST_FILE).read_text())["failures"] == []
 
 
 def test_a_lost_worker_is_a_failed_run_not_a_crash():
     task = {"config": load(MUNICIPAL).base, "seed": 3}
-    record = batch._lost(task, RuntimeError("worker killed"))
+    record = engines.lost(task, "RuntimeError: worker killed")
     assert record["status"] == "failed" and record["run_id"] == task["config"].digest(3)
     assert record["error"] == "RuntimeError: worker killed"
 
@@ -342,13 +345,25 @@ def test_a_lost_worker_is_a_failed_run_not_a_crash():
         (["--arm", "medium"], "unknown arm 'medium'; allowed: low, high"),
         (["--scheduler", "tcp://127.0.0.1:1"], "a scheduler address needs --engine dask"),
         (["--name", "../x"], "must be a plain folder name"),
+        (["--reps", "0"], "--reps"),
+        (["--reps", "100000"], "--reps"),
+        (["--workers", "0"], "--workers"),
+        (["--workers", "100000"], "--workers: 100000 is out of range; allowed 1 to 1024"),
+        (["--weeks", "0"], "--weeks"),
+        (["--weeks", "99999"], "99999 is out of range; allowed 1 to 5200"),
+        (["--out", "/proc/version"], "is a file, not a folder"),
+        (["--out", "/proc/version/sub"], "cannot be made: /proc/version is a file"),
     ],
 )
 def test_bad_batch_options_give_one_line_exit_2_and_write_nothing(tmp_path, capsys, extra,
                                                                   message):
     scenario = write_tiny(tmp_path)
     out = tmp_path / "out"
-    assert main(["batch", str(scenario), "--out", str(out), *extra]) == 2
+    try:
+        code = main(["batch", str(scenario), "--out", str(out), *extra])
+    except SystemExit as stop:  # refused by the argument parser
+        code = stop.code
+    assert code == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from sim.config import override_config
-from sim.results import simulate
+from sim.run import simulate
 
 SEEDS = (20260101, 7)
 REPORTED_WEEKS = 156

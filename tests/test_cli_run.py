@@ -19,7 +19,7 @@ import pytest
 
 from sim.cli import main
 from sim.config import Config, build, leaf_settings
-from sim.results import simulate
+from sim.run import simulate
 
 REPO = Path(__file__).resolve().parent.parent
 REFORMSIM = REPO / ".venv" / "bin" / "reformsim"
@@ -226,6 +226,12 @@ def test_validate_list_shows_every_setting_with_its_default_and_allowed_values(c
     by_path = {line.split(" = ", 1)[0]: line for line in lines}
     assert "allowed: 0.0 to 0.2" in by_path["labour_market.vacancy_rate"]
     assert "se" in by_path["world.country"].split("allowed:")[1]
+    # the unit where known and what the setting means, from its declaration (help=, unit=)
+    assert "[weeks]" in by_path["run.weeks"] and "Weeks reported after burn-in" in \
+        by_path["run.weeks"]
+    assert "[per week]" in by_path["labour_market.vacancy_rate"]
+    # a service scheme's settings too, under services.<name>.
+    assert "public, lov, authorisation" in by_path["services.<name>.choice.regime"]
 
 
 def test_validate_without_files_is_refused_in_one_line(capsys):

@@ -13,13 +13,13 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from sim import batch
+from sim import batch, store
 from sim.cli import main
 from sim.compare import (
     Summary,
+    cell,
     compare,
     format_table,
-    kind,
     label,
     load_summary,
     mean_ci,
@@ -54,9 +54,9 @@ def synthetic(folder, effects: dict[str, float], reps: int = 20, noise: float = 
     if metadata:
         meta = {"sweep": [sweep["key"]] if sweep else [], "arms": list(effects),
                 "outcomes": ["unemployment_rate", "spend_per_year.social_assistance", "weeks"]}
-        table = table.replace_schema_metadata({batch.METADATA_KEY: json.dumps(meta).encode()})
+        table = table.replace_schema_metadata({store.METADATA_KEY: json.dumps(meta).encode()})
     folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, folder / batch.SUMMARY_FILE)
+    pq.write_table(table, folder / store.SUMMARY_FILE)
     return folder
 
 
@@ -154,7 +154,7 @@ def test_a_summary_without_our_metadata_is_read_by_column_names(tmp_path):
     key = "labour_market.vacancy_rate"
     folder = synthetic(tmp_path / "m", {"a": 0.0, "b": 0.002}, reps=5, metadata=False,
                        sweep={"key": key, "values": [0.0015]})
-    summary = load_summary(folder / batch.SUMMARY_FILE)
+    summary = load_summary(folder / store.SUMMARY_FILE)
     assert summary.sweep == [key]
     assert summary.outcomes == ["unemployment_rate", "spend_per_year.social_assistance", "weeks"]
 
@@ -172,15 +172,23 @@ def test_one_arm_gives_means_with_intervals(tmp_path):
 
 # -------------------------------------------------------------------------- presentation
 def test_outcomes_are_labelled_and_formatted_for_policy_readers():
+    """Labels and units come from the declarations (sim/indicators.py): a share in per cent
+    and its difference in pp; money a year in millions; an undeclared key still reads."""
     assert label("spend_per_year.social_assistance") == "Spending a year: social assistance"
     assert label("services.nacka.work_within_52w_tier3") == (
-        "Nacka service: in work within 12 months, tier 3")
-    assert label("job_finding_tier1") == "Weekly job-finding, tier 1 (near work)"
-    assert label("something_new.x_y") == "Something new: x y"
-    assert kind("unemployment_rate") == "rate" and kind("hires_per_year") == "number"
-    assert kind("spend_per_year.provider_base_fee") == "money"
-    assert kind("services.nacka.provider_revenue_per_year") == "money"
-    assert kind("services.nacka.provider_margin") == "rate"
+        "Nacka: in work within 12 months, tier 3")
+    assert label("job_finding_tier1") == "Weekly job-finding, tier 1"
+    assert label("something_new.x_y") == "something new: x y"
+    assert cell("unemployment_rate", 0.0757, 0.0741, 0.0773) == "7.57 [7.41, 7.73] %"
+    assert cell("unemployment_rate", -0.004, -0.005, -0.003, difference=True) == (
+        "-0.40 [-0.50, -0.30] pp")
+    assert cell("hires_per_year", 1234.0, None, None) == "1,234"
+    assert cell("spend_per_year.provider_base_fee", 12.5e6, 11e6, 14e6, currency="EUR") == (
+        "12.5 [11.0, 14.0] MEUR a year")
+    assert cell("services.nacka.provider_revenue_per_year", 3e8, None, None).endswith(
+        "MSEK a year")
+    assert cell("services.nacka.provider_margin", 0.1, None, None) == "10.0 %"
+    assert cell("services.nacka.cost_per_job", 61234.0, None, None) == "61,234 SEK"
 
 
 def test_compare_command_prints_the_table_and_writes_csv(tmp_path, capsys):
@@ -232,6 +240,6 @@ def test_summary_values_are_matched_by_replication():
 def test_a_batch_with_no_finished_runs_is_one_line_exit_2(tmp_path, capsys):
     empty = pa.table({"run_id": pa.array([], pa.string()), "arm": pa.array([], pa.string()),
                       "replication": pa.array([], pa.int64())})
-    pq.write_table(empty, tmp_path / batch.SUMMARY_FILE)
+    pq.write_table(empty, tmp_path / store.SUMMARY_FILE)
     assert main(["compare", str(tmp_path)]) == 2
     assert "no finished runs in this batch yet" in capsys.readouterr().err

@@ -258,7 +258,7 @@ def test_both_arms_run_from_the_cli_and_print_the_service_metrics(arm, tmp_path,
     out = capsys.readouterr().out
     assert code == 0
     assert f"Employment service: service model {arm}" in out
-    for line in ("caseworkers (average)", "meetings waiting a week", "sanctions a year by step",
-                 "applications per seeker-month", "benefit days lost a year",
-                 "monthly exit to work by weeks registered", "employment service staff"):
+    for line in ("caseworkers (average)", "meetings waiting a week", "sanctions a year, step 1 / 2",
+                 "applications per seeker a month", "benefit days lost a year",
+                 "monthly exit to work, 0-4 / 4-13", "employment service staff"):
         assert line in out, line

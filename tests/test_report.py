@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sim import batch
+from sim import batch, store
 from sim.cli import main
 from sim.config import load
 from sim.report import REPORT_FILE, make_report
@@ -67,21 +67,21 @@ def test_report_draws_the_provider_market_when_runs_have_one(batch_folder, tmp_p
         table = table.append_column(market + "hhi", pa.array(np.linspace(400.0, 500.0, n)))
         table = table.append_column(market + "providers_excluded", pa.array(np.arange(n) // 4))
         pq.write_table(table, weekly)
-    summary = pq.read_table(folder / batch.SUMMARY_FILE)
+    summary = pq.read_table(folder / store.SUMMARY_FILE)
     for field in ("share_served", "hours_per_week", "work_within_52w"):
         for tier in (1, 2, 3):
             values = np.linspace(0.1, 0.3, summary.num_rows) / tier
             summary = summary.append_column(f"services.nacka.{field}_tier{tier}",
                                             pa.array(values))
-    pq.write_table(summary, folder / batch.SUMMARY_FILE)
+    pq.write_table(summary, folder / store.SUMMARY_FILE)
 
-    md = make_report(folder).read_text()
+    md = make_report(folder)[0].read_text()
     pngs = figures_in(md)
     assert "service_nacka_tiers.png" in pngs and "providers_nacka.png" in pngs
     for png in pngs:
         assert (folder / png).read_bytes().startswith(PNG)
     assert "no service schemes or provider market" not in md
-    assert "Nacka service: in work within 12 months, tier 3" in md  # in the comparison
+    assert "Nacka: in work within 12 months, tier 3" in md  # in the comparison
 
 
 def test_report_of_a_folder_without_a_batch_is_one_line_exit_2(tmp_path, capsys):

@@ -73,6 +73,16 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         "sweep.labour_market.vacancy_rate[1]", ("5.0 is out of range", "allowed 0.0 to 0.2")),
     "sweep_not_a_list.toml": (
         "sweep.labour_market.vacancy_rate", ("must be a non-empty list of values",)),
+    # issue 16: numbers that are not finite, empty or ill-shaped lists, names used as paths
+    "infinity_in_list.toml": ("world.skill_by_age[1]", ("must be a finite number", "inf")),
+    "nan_in_nested_list.toml": ("benefits.insurance_steps[0][2]", ("must be a number", "nan")),
+    "infinite_number.toml": ("labour_market.wage_mean", ("must be a finite number", "inf")),
+    "empty_hours_grid.toml": (
+        "services.nacka.effect.hours_grid", ("must not be empty", "at least one value")),
+    "empty_sweep.toml": (
+        "sweep.labour_market.vacancy_rate", ("must be a non-empty list of values",)),
+    "unsafe_name.toml": ("name", ("'../../outside' is not a safe name", "letters, digits")),
+    "unsafe_arm_name.toml": ("arms.a/b", ("'a/b' is not a safe name",)),
 }
 BAD_FILES = sorted(CASES)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import types
 import typing
 from typing import Any
@@ -36,7 +37,8 @@ def build(cls, data: Any, source: str, path: str):
     for name, f in fields.items():
         sub = _join(path, name)
         if name in data:
-            kwargs[name] = _convert(hints[name], data[name], f.metadata, source, sub)
+            meta = {**f.metadata, "nonempty": _nonempty_default(f)}
+            kwargs[name] = _convert(hints[name], data[name], meta, source, sub)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise ScenarioError(source, sub, "is required but missing")
         elif dataclasses.is_dataclass(f.default):  # an absent table still gets its checks
@@ -71,6 +73,8 @@ def _convert(tp, value, meta, source, path):
         args = typing.get_args(tp_inner)
         if not isinstance(value, (list, tuple)):
             raise ScenarioError(source, path, f"expected a list, got {_show(value)}")
+        if not value and meta.get("nonempty"):
+            raise ScenarioError(source, path, "must not be empty; give at least one value")
         item_tp = args[0]
         return tuple(
             _convert(item_tp, v, meta, source, f"{path}[{i}]") for i, v in enumerate(value)
@@ -95,6 +99,12 @@ def _convert(tp, value, meta, source, path):
     raise TypeError(f"unsupported setting type {tp_inner!r} at {path}")
 
 
+def _nonempty_default(f) -> bool:
+    """A list setting whose default has values may not be emptied (a grid of service hours,
+    the benefits referred): an empty list there is a mistake that would crash a run later."""
+    return isinstance(f.default, tuple) and len(f.default) > 0
+
+
 def _check_number(source, path, value, tp, lo, hi):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         kind = "a whole number" if tp is int else "a number"
@@ -106,6 +116,8 @@ def _check_number(source, path, value, tp, lo, hi):
             raise ScenarioError(source, path, f"expected a whole number, got {value!r}")
     if value != value:
         raise ScenarioError(source, path, "must be a number, got nan")
+    if not math.isfinite(value):
+        raise ScenarioError(source, path, f"must be a finite number, got {value!r}")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ScenarioError(source, path, f"{value!r} is out of range; allowed {_range(lo, hi)}")
     return tp(value)

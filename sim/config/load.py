@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from sim.config.build import ScenarioError, _check_number, _expect, _unknown, build
+from sim.config.names import safe_name, slug
 from sim.config.overrides import override_config, resolve_key
 from sim.config.schema import Config, ScenarioFile
 
@@ -22,7 +23,7 @@ TOP_LEVEL = ("name", "description", "replications", "arms", "sweep", "extends")
 def load(path: str | Path) -> ScenarioFile:
     """Read and validate a scenario file; raise ScenarioError with one clear line if it is bad."""
     path = Path(path)
-    return from_dict(_read(path), source=str(path), default_name=path.stem)
+    return from_dict(_read(path), source=str(path), default_name=slug(path.stem))
 
 
 def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
@@ -58,7 +59,8 @@ def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario"
     for key in data:
         if key not in base_keys and key not in TOP_LEVEL:
             _unknown(source, key, key, base_keys | set(TOP_LEVEL))
-    name = _expect(source, "name", data.get("name", default_name), str)
+    name = safe_name(_expect(source, "name", data.get("name", default_name), str), source,
+                     "name")
     description = _expect(source, "description", data.get("description", ""), str)
     base_data = {k: v for k, v in data.items() if k in base_keys}
     base = build(Config, base_data, source, "")
@@ -68,6 +70,7 @@ def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario"
     arms: dict[str, Config] = {}
     arms_data = _expect(source, "arms", data.get("arms", {}), dict)
     for arm_name, override in arms_data.items():
+        safe_name(arm_name, source, f"arms.{arm_name}")
         override = _expect(source, f"arms.{arm_name}", override, dict)
         arms[arm_name] = build(Config, deep_merge(base_data, override), source, f"arms.{arm_name}")
 

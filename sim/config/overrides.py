@@ -97,8 +97,9 @@ def _leaf_paths(cls, prefix: str = "") -> list[str]:
     return out
 
 
-def leaf_settings() -> list[tuple[str, Any, dict]]:
-    """(dotted path, default, metadata) for every setting: `reformsim validate --list`."""
+def leaf_settings(services: bool = False) -> list[tuple[str, Any, dict]]:
+    """(dotted path, default, metadata) for every setting: `reformsim validate --list`. With
+    `services`, also the settings of a service scheme, as `services.<name>.…`."""
     out = []
 
     def walk(cls, obj, prefix):
@@ -112,4 +113,8 @@ def leaf_settings() -> list[tuple[str, Any, dict]]:
                 out.append((f"{prefix}{f.name}", value, dict(f.metadata)))
 
     walk(Config, Config(), "")
+    if services:
+        from sim.rules.service import ServiceScheme
+
+        walk(ServiceScheme, ServiceScheme(), "services.<name>.")
     return out

@@ -24,12 +24,20 @@ from sim.settings import setting
 class RunSettings:
     """How long and how: `weeks` are reported after `burn_in_weeks` of unreported warm-up."""
 
-    weeks: int = setting(260, lo=1, hi=5200)
-    burn_in_weeks: int = setting(260, lo=0, hi=5200)
-    seed: int = setting(20260101, lo=0, hi=2**63 - 1)
-    replications: int = setting(1, lo=1, hi=10_000)
-    seeker_agents: bool = setting(True)
-    threads: int = setting(0, lo=0, hi=1024)
+    weeks: int = setting(260, lo=1, hi=5200, unit="weeks",
+                         help="Weeks reported after burn-in (the run's length).")
+    burn_in_weeks: int = setting(
+        260, lo=0, hi=5200, unit="weeks",
+        help="Unreported warm-up weeks, so the run starts from the model's own steady state.")
+    seed: int = setting(20260101, lo=0, hi=2**63 - 1,
+                        help="Random seed; replication r of a batch uses seed + r.")
+    replications: int = setting(1, lo=1, hi=10_000,
+                                help="Default replications of a batch (reformsim batch --reps).")
+    seeker_agents: bool = setting(
+        True,
+        help="Make a Mesa agent per registered seeker (off at national scale; results identical).")
+    threads: int = setting(0, lo=0, hi=1024,
+                           help="Numba threads for the matching kernel (0: Numba's default).")
 
     def check(self):
         if self.burn_in_weeks >= 4 * self.weeks + 520:
@@ -40,38 +48,53 @@ class RunSettings:
 class MunicipalitySpec:
     """A municipality: its labour force (persons) and the local labour market it belongs to."""
 
-    name: str = setting()
-    labour_force: int = setting(lo=100, hi=20_000_000)
-    market: str = setting()
-    pilot: bool = setting(False)
-    capability: float = setting(1.0, lo=0.0, hi=3.0)
+    name: str = setting(help="The municipality's name.")
+    labour_force: int = setting(lo=100, hi=20_000_000, unit="persons",
+                                help="Persons in the labour force.")
+    market: str = setting(help="The local labour market it belongs to (shared vacancies).")
+    pilot: bool = setting(False,
+                          help="Ran the employment pilots (starts ahead in running services).")
+    capability: float = setting(1.0, lo=0.0, hi=3.0, unit="index",
+                                help="How well it runs services (1 = as well as the state).")
 
 
 @dataclass(frozen=True)
 class GeneratedWorld:
     """A synthetic country: municipality sizes log-normal, grouped into local labour markets."""
 
-    municipalities: int = setting(lo=1, hi=5000)
-    labour_force: int = setting(lo=1000, hi=50_000_000)
-    markets: int = setting(lo=1, hi=5000)
-    size_sigma: float = setting(1.1, lo=0.0, hi=4.0)
-    pilot_share: float = setting(0.0, lo=0.0, hi=1.0)
+    municipalities: int = setting(lo=1, hi=5000, help="Municipalities to generate.")
+    labour_force: int = setting(lo=1000, hi=50_000_000, unit="persons",
+                                help="Labour force of the whole generated country.")
+    markets: int = setting(lo=1, hi=5000, help="Local labour markets to group them into.")
+    size_sigma: float = setting(1.1, lo=0.0, hi=4.0,
+                                help="Spread of municipality sizes (log-normal sigma).")
+    pilot_share: float = setting(0.0, lo=0.0, hi=1.0, unit="share",
+                                 help="Share of municipalities that ran the pilots.")
 
 
 @dataclass(frozen=True)
 class WorldSettings:
     """Who lives where and what they can do."""
 
-    country: str = setting("se", choices=("se", "fi"))
-    municipalities: tuple[MunicipalitySpec, ...] = setting(())
+    country: str = setting("se", choices=("se", "fi"), help="Country whose rules and data apply.")
+    municipalities: tuple[MunicipalitySpec, ...] = setting(
+        (),
+        help="The municipalities ([[world.municipalities]]), or give [world.generate].")
     generate: GeneratedWorld | None = setting(None)
-    occupations: int = setting(12, lo=1, hi=64)
-    occupation_similarity: float = setting(0.35, lo=0.0, hi=1.0)
-    education_shares: tuple[float, ...] = setting((0.12, 0.43, 0.45))
-    age_shares: tuple[float, ...] = setting((0.12, 0.66, 0.22))
-    skill_by_education: tuple[float, ...] = setting((-0.5, 0.0, 0.3))
-    skill_by_age: tuple[float, ...] = setting((-0.3, 0.1, -0.2))
-    skill_sd: float = setting(0.4, lo=0.0, hi=5.0)
+    occupations: int = setting(12, lo=1, hi=64, help="Occupation groups.")
+    occupation_similarity: float = setting(
+        0.35, lo=0.0, hi=1.0, unit="share",
+        help="Chance an application goes to a neighbouring occupation.")
+    education_shares: tuple[float, ...] = setting(
+        (0.12, 0.43, 0.45), unit="share",
+        help="Shares with low, middle, high education (sum to 1).")
+    age_shares: tuple[float, ...] = setting((0.12, 0.66, 0.22), unit="share",
+                                            help="Shares aged 16-24, 25-54, 55-64 (sum to 1).")
+    skill_by_education: tuple[float, ...] = setting((-0.5, 0.0, 0.3), unit="sd",
+                                                    help="Skill shift by education band.")
+    skill_by_age: tuple[float, ...] = setting((-0.3, 0.1, -0.2), unit="sd",
+                                              help="Skill shift by age band.")
+    skill_sd: float = setting(0.4, lo=0.0, hi=5.0, unit="sd", help="Spread of skill within a band.")
 
     def check(self):
         if bool(self.municipalities) == (self.generate is not None):
@@ -89,31 +112,58 @@ class WorldSettings:
 class LabourMarketSettings:
     """Flows of the labour market, all per week; see scenarios/ for sources and estimates."""
 
-    initial_unemployment: float = setting(0.07, lo=0.0, hi=0.9)
-    initial_skill_gradient: float = setting(1.5, lo=0.0, hi=10.0)
-    initial_spell_weeks: float = setting(80.0, lo=1.0, hi=1000.0)
-    separation_rate: float = setting(0.00145, lo=0.0, hi=0.2)
-    separation_skill_gradient: float = setting(0.5, lo=0.0, hi=5.0)
-    vacancy_rate: float = setting(0.0018, lo=0.0, hi=0.2)
-    vacancy_weeks: int = setting(6, lo=1, hi=52)
-    threshold_mean: float = setting(2.5, lo=-10.0, hi=10.0)
-    threshold_sd: float = setting(0.8, lo=0.0, hi=10.0)
-    wage_mean: float = setting(33_000.0, lo=0.0, hi=1e7)
-    wage_sd: float = setting(7_000.0, lo=0.0, hi=1e7)
-    wage_skill_gradient: float = setting(4_000.0, lo=0.0, hi=1e7)
-    applications: float = setting(1.0, lo=0.0, hi=50.0)
-    effort_decline: float = setting(0.4, lo=0.0, hi=1.0)
-    effort_by_age: tuple[float, ...] = setting((1.1, 1.0, 0.7))
-    screening_noise: float = setting(1.5, lo=0.0, hi=10.0)
-    stigma_per_week: float = setting(0.002, lo=0.0, hi=1.0)
-    stigma_cap_weeks: float = setting(78.0, lo=0.0, hi=1000.0)
-    inactivity_rate: float = setting(0.006, lo=0.0, hi=0.5)
-    reentry_weeks: float = setting(52.0, lo=1.0, hi=1000.0)
-    cycle_amplitude: float = setting(0.0, lo=0.0, hi=0.9)
-    cycle_weeks: int = setting(260, lo=2, hi=5200)
-    shock_week: int = setting(-1, lo=-1, hi=5200)
-    shock_size: float = setting(0.0, lo=-0.95, hi=5.0)
-    shock_weeks: int = setting(0, lo=0, hi=5200)
+    initial_unemployment: float = setting(0.07, lo=0.0, hi=0.9, unit="share",
+                                          help="Unemployment at the start of burn-in.")
+    initial_skill_gradient: float = setting(
+        1.5, lo=0.0, hi=10.0,
+        help="How strongly the initially unemployed are the least skilled.")
+    initial_spell_weeks: float = setting(80.0, lo=1.0, hi=1000.0, unit="weeks",
+                                         help="Mean spell of the initially unemployed.")
+    separation_rate: float = setting(0.00145, lo=0.0, hi=0.2, unit="per week",
+                                     help="Chance a job ends in a week.")
+    separation_skill_gradient: float = setting(
+        0.5, lo=0.0, hi=5.0,
+        help="How much more often the less skilled lose jobs.")
+    vacancy_rate: float = setting(0.0018, lo=0.0, hi=0.2, unit="per week",
+                                  help="New vacancies a week per person in the labour force.")
+    vacancy_weeks: int = setting(6, lo=1, hi=52, unit="weeks", help="Weeks a vacancy stays open.")
+    threshold_mean: float = setting(2.5, lo=-10.0, hi=10.0, unit="sd",
+                                    help="Mean hiring threshold on perceived productivity.")
+    threshold_sd: float = setting(0.8, lo=0.0, hi=10.0, unit="sd",
+                                  help="Spread of hiring thresholds.")
+    wage_mean: float = setting(33_000.0, lo=0.0, hi=1e7, unit="currency a month",
+                               help="Mean monthly wage.")
+    wage_sd: float = setting(7_000.0, lo=0.0, hi=1e7, unit="currency a month",
+                             help="Spread of monthly wages.")
+    wage_skill_gradient: float = setting(4_000.0, lo=0.0, hi=1e7, unit="currency a month",
+                                         help="Wage per unit of skill.")
+    applications: float = setting(1.0, lo=0.0, hi=50.0, unit="per week",
+                                  help="Applications a seeker sends a week at full effort.")
+    effort_decline: float = setting(0.4, lo=0.0, hi=1.0, unit="share",
+                                    help="How far search effort falls over a long spell.")
+    effort_by_age: tuple[float, ...] = setting(
+        (1.1, 1.0, 0.7), unit="index",
+        help="Search effort by age band (16-24, 25-54, 55-64).")
+    screening_noise: float = setting(1.5, lo=0.0, hi=10.0, unit="sd",
+                                     help="Noise in employers' view of an applicant.")
+    stigma_per_week: float = setting(
+        0.002, lo=0.0, hi=1.0, unit="sd per week",
+        help="Duration stigma: perceived productivity lost per week unemployed.")
+    stigma_cap_weeks: float = setting(78.0, lo=0.0, hi=1000.0, unit="weeks",
+                                      help="Spell length after which the stigma stops growing.")
+    inactivity_rate: float = setting(0.006, lo=0.0, hi=0.5, unit="per week",
+                                     help="Chance a seeker leaves the labour force in a week.")
+    reentry_weeks: float = setting(52.0, lo=1.0, hi=1000.0, unit="weeks",
+                                   help="Mean time outside the labour force before returning.")
+    cycle_amplitude: float = setting(0.0, lo=0.0, hi=0.9, unit="share",
+                                     help="Business-cycle swing in vacancies.")
+    cycle_weeks: int = setting(260, lo=2, hi=5200, unit="weeks",
+                               help="Length of one business cycle.")
+    shock_week: int = setting(-1, lo=-1, hi=5200, unit="week",
+                              help="Week a demand shock starts (-1: none).")
+    shock_size: float = setting(0.0, lo=-0.95, hi=5.0, unit="share",
+                                help="Change in vacancies during the shock (-0.2: 20 % fewer).")
+    shock_weeks: int = setting(0, lo=0, hi=5200, unit="weeks", help="How long the shock lasts.")
 
     def check(self):
         if len(self.effort_by_age) != 3:
@@ -127,10 +177,15 @@ class ProfilingSettings:
     """Statistical profiling into tiers 1 (near work) .. n (far), as the Swedish PES does
     (three levels A, B, C in KROM, evidence.md 1.1): n - 1 cut-offs on the profile score."""
 
-    noise_sd: float = setting(0.5, lo=0.0, hi=10.0)
-    tier_cutoffs: tuple[float, ...] = setting((0.2, -0.6))
-    duration_weight: float = setting(0.003, lo=0.0, hi=1.0)
-    reprofile_weeks: int = setting(13, lo=1, hi=520)
+    noise_sd: float = setting(0.5, lo=0.0, hi=10.0, unit="sd",
+                              help="Noise in the employment service's profile of a seeker.")
+    tier_cutoffs: tuple[float, ...] = setting(
+        (0.2, -0.6), unit="sd",
+        help="Profile cut-offs between tiers, highest first (tiers = cut-offs + 1).")
+    duration_weight: float = setting(0.003, lo=0.0, hi=1.0, unit="sd per week",
+                                     help="How much a long spell lowers the profile.")
+    reprofile_weeks: int = setting(13, lo=1, hi=520, unit="weeks",
+                                   help="Weeks between re-profiling a seeker.")
 
     def check(self):
         c = self.tier_cutoffs
@@ -168,16 +223,26 @@ class CalibrationTargets:
     Defaults are the Swedish figures of evidence.md 5.1 and the parameter table; tolerances are
     what `tests/test_calibration.py` holds the municipal scenario to."""
 
-    unemployment_rate: float = setting(0.071, lo=0.0, hi=1.0)
-    unemployment_rate_tolerance: float = setting(0.012, lo=0.0, hi=1.0)
-    long_term_share: float = setting(0.40, lo=0.0, hi=1.0)
-    long_term_share_tolerance: float = setting(0.06, lo=0.0, hi=1.0)
-    job_finding_rate: float = setting(0.018, lo=0.0, hi=1.0)
-    job_finding_rate_tolerance: float = setting(0.003, lo=0.0, hi=1.0)
-    monthly_hazard_short: float = setting(0.12, lo=0.0, hi=1.0)
-    monthly_hazard_short_tolerance: float = setting(0.03, lo=0.0, hi=1.0)
-    monthly_hazard_long: float = setting(0.035, lo=0.0, hi=1.0)
-    monthly_hazard_long_tolerance: float = setting(0.015, lo=0.0, hi=1.0)
+    unemployment_rate: float = setting(0.071, lo=0.0, hi=1.0,
+                                         help="Calibration target (shown beside the run).")
+    unemployment_rate_tolerance: float = setting(0.012, lo=0.0, hi=1.0,
+                                                 help="Tolerance of the target.")
+    long_term_share: float = setting(0.40, lo=0.0, hi=1.0,
+                                       help="Calibration target (shown beside the run).")
+    long_term_share_tolerance: float = setting(0.06, lo=0.0, hi=1.0,
+                                               help="Tolerance of the target.")
+    job_finding_rate: float = setting(0.018, lo=0.0, hi=1.0,
+                                        help="Calibration target (shown beside the run).")
+    job_finding_rate_tolerance: float = setting(0.003, lo=0.0, hi=1.0,
+                                                help="Tolerance of the target.")
+    monthly_hazard_short: float = setting(0.12, lo=0.0, hi=1.0,
+                                            help="Calibration target (shown beside the run).")
+    monthly_hazard_short_tolerance: float = setting(0.03, lo=0.0, hi=1.0,
+                                                    help="Tolerance of the target.")
+    monthly_hazard_long: float = setting(0.035, lo=0.0, hi=1.0,
+                                           help="Calibration target (shown beside the run).")
+    monthly_hazard_long_tolerance: float = setting(0.015, lo=0.0, hi=1.0,
+                                                   help="Tolerance of the target.")
 
     sources: tuple[str, ...] = setting((
         "AF Dec 2024: 7.1 % registered",

@@ -109,3 +109,38 @@ __all__ = [
     "SUMMARY", "Unit", "WEEKLY", "band_name", "expand", "find", "label_of", "summary", "unit_of",
     "weekly",
 ]
+
+
+# ------------------------------------------------------------ declarations of concrete keys
+def declaration_of(key: str) -> tuple[Indicator, dict[str, str]] | None:
+    """The unfilled declaration a concrete key comes from and the fields its label template
+    takes (placeholders and their label forms), or None: lets a presenter put the tiers or
+    steps of one declaration on one line (sim/present.py)."""
+    if find(key) is None:
+        return None
+    for pattern, ind in _PATTERNS:
+        m = pattern.match(key)
+        if m is None:
+            continue
+        fields = {name.rsplit("_", 1)[0]: value for name, value in m.groupdict().items()}
+        scheme = fields.get("scheme", "")
+        return ind, {**fields, "Scheme": scheme.replace("_", " ").capitalize(),
+                     "category_label": fields.get("category", "").replace("_", " "),
+                     "band_label": BAND_LABELS.get(fields.get("band"), fields.get("band")),
+                     "months": HORIZONS.get(_int(fields.get("horizon")), "")}
+    return None
+
+
+_WEEKLY_PATTERNS: list[tuple[re.Pattern, Indicator]] = []
+
+
+def weekly_missing(key: str) -> float:
+    """The declared value of a weekly column where it never arose (NaN if undeclared); a
+    weekly and a summary key may coincide (`services.{scheme}.participants`) with different
+    values, so weekly keys are looked up among the weekly declarations only (sim/store)."""
+    if not _WEEKLY_PATTERNS:
+        _WEEKLY_PATTERNS.extend((_pattern(ind), ind) for ind in WEEKLY)
+    for pattern, ind in _WEEKLY_PATTERNS:
+        if pattern.match(key):
+            return ind.missing
+    return float("nan")

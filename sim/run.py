@@ -1,0 +1,97 @@
+"""One run as a pure function of (resolved config, seed) -> outcomes.
+
+`simulate` is what every engine calls (DESIGN.md, "Experiments and results"): it builds a model,
+runs burn-in and the reported weeks, checks the ledger and returns a `RunResult`. Where the
+result goes on disk is `sim.store`'s business; the run id is a hash of the resolved config and
+the seed, so the same run always lands in the same place and a batch can skip it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from sim import store
+from sim.config import Config, override_config
+
+
+@dataclass
+class RunResult:
+    """What one run produced: weekly indicators, the summary, the ledger and provenance."""
+
+    config: Config
+    seed: int
+    weekly: pa.Table
+    summary: dict
+    ledger: pa.Table
+    scenario: str = ""
+    arm: str | None = None
+    labels: dict = field(default_factory=dict)  # e.g. sweep values, replication index
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        return self.config.digest(self.seed)
+
+    def manifest(self, engine: str = "local") -> dict:
+        """Enough to reproduce the run: resolved config, seed, versions, git commit."""
+        return {
+            "run_id": self.run_id,
+            "scenario": self.scenario,
+            "arm": self.arm,
+            "labels": self.labels,
+            "seed": self.seed,
+            "engine": engine,
+            "timings": self.timings,
+            "versions": store.versions(),
+            "git_commit": store.git_commit(),
+            "config": self.config.to_dict(),
+        }
+
+
+def simulate(
+    config: Config,
+    seed: int | None = None,
+    *,
+    weeks: int | None = None,
+    scenario: str = "",
+    arm: str | None = None,
+    labels: dict | None = None,
+    progress: bool = False,
+) -> RunResult:
+    """Build a model, run burn-in and the reported weeks, and collect the results."""
+    from sim.model import ReformModel
+
+    seed = config.run.seed if seed is None else seed
+    if weeks is not None:  # part of the run's identity: recorded in the manifest and run id
+        config = override_config(config, {"run.weeks": weeks}, "--weeks")
+    t0 = time.perf_counter()
+    model = ReformModel(config, seed=seed)
+    t1 = time.perf_counter()
+    total = config.run.burn_in_weeks + config.run.weeks
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="week", delay=2.0, leave=False, desc=arm or scenario)
+    try:
+        model.run(progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    t2 = time.perf_counter()
+    model.ledger.check_balanced()
+    return RunResult(
+        config=config,
+        seed=seed,
+        weekly=model.metrics.table(),
+        summary=model.metrics.summary(),
+        ledger=model.ledger.table(),
+        scenario=scenario,
+        arm=arm,
+        labels=dict(labels or {}),
+        timings={"build_s": round(t1 - t0, 3), "run_s": round(t2 - t1, 3),
+                 "weeks": total, "weeks_per_s": round(total / max(t2 - t1, 1e-9), 2)},
+    )
