@@ -49,6 +49,7 @@ class Market:
         self.providers: list[Provider] = []
         self.outcomes = Outcomes(self)
         self.rotation = 0
+        self._tender_due = True  # a tender regime holds its first tender at once
         self.events = {"entered": 0, "exited": 0, "excluded": 0, "tenders": 0, "switches": 0}
         self._intake = choice.no_intake(model.config.tiers)
         self.rank_correlations: list[float] = []  # stars vs effectiveness, each rating
@@ -56,6 +57,30 @@ class Market:
             providers.add_in_house(self)
         if scheme.choice.entry == "free":
             providers.apply(self, scheme.providers.initial, model.week, screen=True)
+
+    def adopt(self, scheme: ServiceScheme, week: int) -> None:
+        """The reform's rules take effect: who pays, the regime's providers (an in-house
+        service opens or closes; private providers' contracts end where the regime admits
+        none; a free-entry regime with no providers invites applicants), and the rules every
+        provider works under. Participants of a provider that leaves return to open search."""
+        model = self.model
+        self.scheme = scheme
+        self.payer = model.finance.services_payer(scheme.purchaser)
+        self.municipality_pays = self.payer == "municipality"
+        self.municipality_responds = self.municipality_pays and model.config.municipal.respond
+        c = scheme.choice
+        for prov in self.active:
+            if (prov.in_house and not c.in_house) or (not prov.in_house and c.entry == "none"):
+                providers.remove(self, prov, week, "reform", count=False)
+            else:
+                prov.payment, prov.effect, prov.settings = (scheme.payment, scheme.effect,
+                                                            scheme.providers)
+        if c.in_house and not any(p.in_house for p in self.active):
+            providers.add_in_house(self)
+        if c.entry == "free" and not any(not p.in_house for p in self.active):
+            providers.apply(self, scheme.providers.initial, week, screen=True)
+        if c.entry == "tender":
+            self._tender_due = True  # the first tender is held at once
 
     # --------------------------------------------------------------------------- stages
     def intake(self, week: Week) -> None:
@@ -81,7 +106,8 @@ class Market:
         providers.exits(self, w)
         if c.switching_rate:
             ratings.switch(self, w)
-        if c.entry == "tender" and (self.events["tenders"] == 0 or w % c.tender_weeks == 0):
+        if c.entry == "tender" and (self._tender_due or w % c.tender_weeks == 0):
+            self._tender_due = False
             providers.tender(self, w)
         if w % QUARTER == 0:
             self.learn(w)
