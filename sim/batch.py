@@ -53,7 +53,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from sim import store
+from sim import run, store
 from sim.config import ScenarioFile
 from sim.config.names import is_slug
 from sim.config.resources import check_memory, estimated_bytes, runs_that_fit
@@ -234,6 +234,7 @@ def _run_locked(scenario, specs, folder, name, weeks, runner, engine, workers, s
         interrupted = True
         raise
     finally:
+        forget_histories(runs_dir)
         outcome.seconds = round(time.perf_counter() - t0, 3)
         write_outputs(folder, scenario, outcome, engine=engine, workers=workers,
                       scheduler=scheduler, weeks=weeks, started=started,
@@ -259,6 +260,14 @@ def _settle(runs_dir: Path, progress: bool) -> None:
     for path in runs_dir.glob(f"{RUNNING}*"):
         path.unlink(missing_ok=True)
     store.remove_temporaries(runs_dir)
+    forget_histories(runs_dir)
+
+
+def forget_histories(runs_dir: Path) -> None:
+    """Remove the snapshots of shared histories (sim/run.py): a batch computes its own, so
+    none made by other code is ever reused."""
+    for path in runs_dir.glob(f"{run.HISTORY}*"):
+        path.unlink(missing_ok=True)
 
 
 def _collect(records: Iterator[dict], outcome: BatchOutcome, total: int, failed_dir: Path,

@@ -72,7 +72,7 @@ def run_task(config, seed: int, labels: dict, runs_dir: str, engine: str = "loca
 
             numba.set_num_threads(max(1, min(numba_threads, numba.config.NUMBA_NUM_THREADS)))
         result = run.simulate(config, seed, scenario=labels.get("scenario", ""),
-                              arm=labels.get("arm"), labels=labels)
+                              arm=labels.get("arm"), labels=labels, history_cache=runs_dir)
         store.write_run(result, runs_dir, engine)
         return {**record, "status": "ran", "seconds": round(time.perf_counter() - t0, 3)}
     except Exception as e:  # noqa: BLE001 - a failing run is data, not the end of the batch

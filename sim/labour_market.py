@@ -77,6 +77,11 @@ class LabourMarket:
         self.expired = 0
         self._by_tier: deque = deque(maxlen=53)  # (week, seekers, hires) by tier, recent weeks
 
+    def adopt(self, config: Config) -> None:
+        """A reform's labour-market settings take effect (demand and flows)."""
+        self.config = config
+        self.weekly_vacancies = config.labour_market.vacancy_rate * self.cell_labour_force
+
     # ----------------------------------------------------------------------------- stages
     def demand(self, week: Week) -> None:
         week.row["demand_factor"] = self.demand_factor(week.number)

@@ -78,21 +78,37 @@ class Metrics:
 
     # ---------------------------------------------------------------------------- summary
     def summary(self) -> dict:
-        """The declared summary indicators over the reported weeks (week >= 0), flat
-        (`services.nacka.work_within_52w`), and the calibration beside its targets."""
-        rows = [r for r in self.rows if r["week"] >= 0] or self.rows
+        """The declared summary indicators over the weeks from week 0 (the reform week, or
+        the first reported week without one), flat (`services.nacka.work_within_52w`); the
+        headline indicators also over the reported weeks before the reform (`pre_reform.`),
+        the first year from week 0 (`first_year.`) and the years after it (`later_years.`);
+        and the calibration beside its targets."""
+        reported = [r for r in self.rows if r["week"] >= self.model.first_reported]
+        post = [r for r in reported if r["week"] >= 0] or reported
+        s = self._summarise(post)
+        headline = [ind for ind in indicators.summary(self.context) if ind.headline]
+        for window, rows in (("pre_reform", [r for r in reported if r["week"] < 0]),
+                             ("first_year", [r for r in post if r["week"] < 52]),
+                             ("later_years", [r for r in post if r["week"] >= 52])):
+            if rows and len(rows) < len(post):
+                values = self._summarise(rows, headline)
+                s.update({f"{window}.{ind.key}": values[ind.key] for ind in headline})
+        s["calibration"] = self.calibration(s)
+        return s
+
+    def _summarise(self, rows: list[dict], only: list | None = None) -> dict:
+        """The summary indicators (or `only` these) over `rows`, a run of consecutive weeks."""
         col = {k: np.array([r[k] for r in rows], dtype=float) for k in self.declared}
         years = len(rows) / 52
         finals = self._finals(rows, col, years)
         s: dict = {}
-        for ind in indicators.summary(self.context):
+        for ind in only or indicators.summary(self.context):
             if ind.summary == "final":
                 s[ind.key] = finals.pop(ind.key, ind.missing)
             else:
                 s[ind.key] = aggregate(ind.summary, col, years)
-        if finals:
+        if finals and only is None:
             raise KeyError(f"summary values not declared in sim/indicators.py: {list(finals)}")
-        s["calibration"] = self.calibration(s)
         return s
 
     def _finals(self, rows: list[dict], col: dict, years: float) -> dict:
@@ -107,9 +123,9 @@ class Metrics:
                                         + col["vacancies_expired"].sum())
         f.update(self.public_finance(rows, years))
         f.update(self._employment_service_finals(col))
-        last = int(col["week"][-1])
+        first, last = int(col["week"][0]), int(col["week"][-1])
         for qm in model.markets:
-            f.update(qm.final_indicators(col, years, last))
+            f.update(qm.final_indicators(col, years, first, last))
         return f
 
     def public_finance(self, rows: list[dict], years: float) -> dict:

@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from sim.agents import EmploymentService, Municipality
-from sim.config import Config, ScenarioFile, load, override_config
+from sim.config import Config, ScenarioFile, history, load, override_config, reformed
 from sim.kernels import rng
 from sim.labour_market import LabourMarket
 from sim.ledger import Ledger
@@ -56,6 +56,14 @@ STAGES: tuple[str, ...] = (
 )
 
 
+def _datacollector() -> mesa.DataCollector:
+    """For Mesa's own tools (batch_run, SolaraViz): the week's headline indicators."""
+    return mesa.DataCollector(model_reporters={
+        key: (lambda m, key=key: m.metrics.rows[-1].get(key) if m.metrics.rows else None)
+        for key in ("week", "unemployment_rate", "long_term_share", "job_finding_rate",
+                    "registered", "hires", "vacancies_open")})
+
+
 class ReformModel(mesa.Model):
     """The simulated labour market of a scenario arm.
 
@@ -83,11 +91,17 @@ class ReformModel(mesa.Model):
         seed = seed if seed is not None else rng  # `rng=`: what Mesa's tools pass
         seed = config.run.seed if seed is None else int(seed)
         super().__init__(rng=seed)
-        self.config, self.seed = config, seed
+        # the rules in force: the shared history's, then from week 0 the arm's (a reform)
+        self.config, self.seed = history(config), seed
+        self.reform = reformed(config) if config.reforms and config.reform else None
         if config.run.threads:
             numba.set_num_threads(min(config.run.threads, numba.config.NUMBA_NUM_THREADS))
-        self.week = -config.run.burn_in_weeks
-        self.week_zero = 0  # the first reported week
+        # week 0 is the reform week (or the first reported week without one); reported weeks
+        # start `pre_reform_weeks` before it, after `burn_in_weeks` of warm-up
+        self.week = -config.run.burn_in_weeks - config.pre_reform_weeks
+        self.week_zero = 0
+        self.first_reported = -config.pre_reform_weeks
+        self.last_week = config.run.weeks - config.pre_reform_weeks - 1
         self.world = World.from_config(config)
         self.population = Population.build(config, self.world, seed)
         self.ledger = Ledger()
@@ -103,11 +117,20 @@ class ReformModel(mesa.Model):
         self.markets = [Market(self, name, scheme, sid)
                         for sid, (name, scheme) in enumerate(config.services.items())]
         self.stages = self._bind(STAGES)
-        # for Mesa's own tools (batch_run, SolaraViz): the week's headline indicators
-        self.datacollector = mesa.DataCollector(model_reporters={
-            key: (lambda m, key=key: m.metrics.rows[-1].get(key) if m.metrics.rows else None)
-            for key in ("week", "unemployment_rate", "long_term_share", "job_finding_rate",
-                        "registered", "hires", "vacancies_open")})
+        self.datacollector = _datacollector()
+
+    def __getstate__(self) -> dict:
+        """For a snapshot of the world (a shared history): the DataCollector's reporters are
+        lambdas, so its collected values travel and it is built anew."""
+        state = dict(self.__dict__)
+        state["datacollector"] = self.datacollector.model_vars
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        collected = state.pop("datacollector")
+        self.__dict__.update(state)
+        self.datacollector = _datacollector()
+        self.datacollector.model_vars.update({k: list(v) for k, v in collected.items()})
 
     def _bind(self, stages: tuple[str, ...]) -> list:
         """The bound stage methods in order; a process that is a list (the markets) runs its
@@ -122,6 +145,8 @@ class ReformModel(mesa.Model):
 
     # ------------------------------------------------------------------------ the week
     def step(self) -> None:
+        if self.week == 0 and self.reform is not None:
+            self.adopt(self.reform)
         week = Week(self.week)
         week.row["week"] = self.week
         for stage in self.stages:
@@ -129,13 +154,29 @@ class ReformModel(mesa.Model):
         self.datacollector.collect(self)
         self.week += 1
 
-    def run(self, weeks: int | None = None, progress=None) -> None:
-        """Burn-in plus `weeks` reported weeks (default: the scenario's)."""
-        total = self.config.run.burn_in_weeks + (weeks or self.config.run.weeks)
-        for _ in range(total - (self.week + self.config.run.burn_in_weeks)):
+    def run(self, until: int | None = None, progress=None) -> None:
+        """Run to the end of the reported weeks, or up to (not including) week `until`."""
+        end = self.last_week + 1 if until is None else until
+        while self.week < end:
             self.step()
             if progress is not None:
                 progress.update(1)
+
+    def adopt(self, config: Config) -> None:
+        """The reform: the arm's rules take effect in every process, from this week on."""
+        self.config = config
+        self.finance.adopt(config)
+        self.employment_service.adopt(config)
+        self.labour_market.adopt(config)
+        for municipality in self.municipalities:
+            municipality.adopt(config)
+        known = {m.name: m for m in self.markets}
+        for sid, (name, scheme) in enumerate(config.services.items()):
+            if name in known:
+                known[name].adopt(scheme, self.week)
+            else:
+                self.markets.append(Market(self, name, scheme, sid))
+        self.stages = self._bind(STAGES)
 
     @property
     def registered(self) -> np.ndarray:

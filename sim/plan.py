@@ -14,6 +14,7 @@ a bad arm, sweep value, `--weeks` or `--reps`, or a plan too large to be meant.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterable
@@ -92,6 +93,8 @@ def plan(
             point = tuple(zip(keys, values, strict=True))
             where = f"arms.{arm} with sweep {dict(point)}" if point else f"arms.{arm}"
             config = override_config(arm_config, dict(point), scenario.source, where)
+            if config.reform and point:  # a sweep value holds after the reform too
+                config = dataclasses.replace(config, reform={**config.reform, **dict(point)})
             if weeks is not None:  # part of the run id: a short run is a different run
                 config = override_config(config, {"run.weeks": weeks}, "--weeks")
             for r in range(reps):

@@ -29,6 +29,12 @@ class PublicFinance:
         wanted = self.funding.municipalities or names
         self.covered = np.isin(names, wanted)  # municipalities the funding rule applies to
 
+    def adopt(self, config) -> None:
+        """A reform's benefit and funding rules take effect."""
+        self.rules, self.funding = config.benefits, config.funding
+        names = [m.name for m in self.model.world.municipalities]
+        self.covered = np.isin(names, self.funding.municipalities or names)
+
     # ------------------------------------------------------------------------- stages
     def entitlement(self, week: Week) -> None:
         self.entitle(week.newly, week.tenure)

@@ -35,9 +35,9 @@ MUNICIPAL = REPO / "scenarios" / "municipality_se.toml"
 
 
 # ------------------------------------------------------------------------------------ helpers
-def run(config, seed=None, weeks=None) -> ReformModel:
+def run(config, seed=None) -> ReformModel:
     model = ReformModel(config, seed=seed)
-    model.run(weeks)
+    model.run()
     return model
 
 

@@ -55,6 +55,17 @@ class EmploymentService(mesa.Agent):
         self._monitored = np.empty(0, dtype=np.int64)
         self._pending_after_monitor = 0
 
+    def adopt(self, config) -> None:
+        """A reform's service model takes effect: contact pattern, obligation, sanctions,
+        staffing and who is under it (the same draw of persons, at the new share)."""
+        sm = config.service_model
+        self.rules = sm
+        self.regimes = (sm.control(), sm)
+        self.obligations = any(r.applications_required > 0 for r in self.regimes)
+        self.offices.adopt(sm)
+        pop, ids = self.model.population, np.arange(self.model.population.n)
+        pop.treated[:] = rng.uniforms(self.model.seed, S_ASSIGNMENT, 0, ids) < sm.treated_share
+
     # --------------------------------------------------------------------------- stages
     def registration(self, week: Week) -> None:
         self.register(week.newly, week.number)

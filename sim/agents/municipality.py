@@ -43,6 +43,10 @@ class Municipality(mesa.Agent):
         learnt = 1.0 - math.exp(-self.experience_weeks / b.learning_weeks)
         return start + (b.capability_max - start) * learnt
 
+    def adopt(self, config) -> None:
+        """A reform's behaviour rules take effect."""
+        self.rules = config.municipal
+
     def gain_experience(self) -> None:
         """Another week of running services for its residents."""
         self.experience_weeks += 1

@@ -33,6 +33,12 @@ class Offices:
         self._seeker_weeks = np.zeros(self.n)  # for re-sizing staff to seekers
         self._review_weeks = 0
 
+    def adopt(self, rules) -> None:
+        """A reform's staffing rules: a fixed staff moves to the new level at once."""
+        self.rules = rules
+        if rules.staffing == "labour_force":
+            self.caseworkers[:] = rules.caseworkers_per_1000 * self.labour_force / 1000
+
     def staff_to(self, office_of_seekers: np.ndarray) -> None:
         """At the start, offices staffed by seekers are sized to those registered."""
         if self.rules.staffing == "seekers":

@@ -2,7 +2,14 @@
 
 from sim.config.build import ScenarioError, build
 from sim.config.load import deep_merge, from_dict, load
-from sim.config.overrides import leaf_settings, override_config, resolve_key
+from sim.config.overrides import (
+    flatten,
+    history,
+    leaf_settings,
+    override_config,
+    reformed,
+    resolve_key,
+)
 from sim.config.schema import (
     CalibrationTargets,
     Config,
@@ -18,6 +25,6 @@ from sim.config.schema import (
 __all__ = [
     "CalibrationTargets", "Config", "GeneratedWorld", "LabourMarketSettings", "MunicipalitySpec",
     "ProfilingSettings", "RunSettings", "ScenarioError", "ScenarioFile", "WorldSettings",
-    "build", "deep_merge", "from_dict", "leaf_settings", "load", "override_config",
-    "resolve_key",
+    "build", "deep_merge", "flatten", "from_dict", "history", "leaf_settings", "load",
+    "override_config", "reformed", "resolve_key",
 ]

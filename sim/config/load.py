@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sim.config.build import ScenarioError, _check_number, _expect, _unknown, build
 from sim.config.names import safe_name, slug
-from sim.config.overrides import override_config, resolve_key
+from sim.config.overrides import flatten, override_config, reformed, resolve_key
 from sim.config.schema import Config, ScenarioFile
 
 TOP_LEVEL = ("name", "description", "replications", "arms", "sweep", "extends")
@@ -72,7 +72,10 @@ def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario"
     for arm_name, override in arms_data.items():
         safe_name(arm_name, source, f"arms.{arm_name}")
         override = _expect(source, f"arms.{arm_name}", override, dict)
-        arms[arm_name] = build(Config, deep_merge(base_data, override), source, f"arms.{arm_name}")
+        arm = build(Config, deep_merge(base_data, override), source, f"arms.{arm_name}")
+        if base.reforms:  # the base's rules until the reform week, the arm's from it
+            arm = _with_reform(base, override, source, f"arms.{arm_name}")
+        arms[arm_name] = arm
 
     sweep: dict[str, tuple] = {}
     for key, values in _expect(source, "sweep", data.get("sweep", {}), dict).items():
@@ -89,6 +92,18 @@ def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario"
                 raise ScenarioError(source, f"sweep.{key}[{i}]", e.problem) from None
         sweep[key] = tuple(values)
     return ScenarioFile(name, source, base, arms, sweep, reps, description, data)
+
+
+def _with_reform(base: Config, override: dict, source: str, where: str) -> Config:
+    """An arm of a scenario with a reform date: the base, and the arm's settings pending."""
+    reform = flatten(override)
+    arm = dataclasses.replace(base, reform=reform)
+    for key in reform:
+        if key.split(".")[0] in ("run", "world"):
+            raise ScenarioError(source, f"{where}.{key}", "arms share their history before "
+                                "run.reform_week, so an arm cannot change run or world settings")
+    reformed(arm, source)  # the arm's own settings are checked like any other
+    return arm
 
 
 def deep_merge(base: dict, override: dict) -> dict:

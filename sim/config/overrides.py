@@ -118,3 +118,26 @@ def leaf_settings(services: bool = False) -> list[tuple[str, Any, dict]]:
 
         walk(ServiceScheme, ServiceScheme(), "services.<name>.")
     return out
+
+
+def flatten(table: dict, prefix: str = "") -> dict[str, Any]:
+    """A nested TOML table as dotted paths: {"a": {"b": 1}} -> {"a.b": 1}."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+def history(config: Config) -> Config:
+    """The rules before the reform: the configuration without the arm's reform settings."""
+    return dataclasses.replace(config, reform={}) if config.reform else config
+
+
+def reformed(config: Config, source: str = "<reform>") -> Config:
+    """The rules from the reform week: the history's, with the arm's settings applied."""
+    return override_config(history(config), config.reform, source) if config.reform \
+        else config

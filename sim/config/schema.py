@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from sim.config.build import ScenarioError
 from sim.rules.benefits import BenefitRules
@@ -38,6 +39,11 @@ class RunSettings:
         help="Make a Mesa agent per registered seeker (off at national scale; results identical).")
     threads: int = setting(0, lo=0, hi=1024,
                            help="Numba threads for the matching kernel (0: Numba's default).")
+    reform_week: int = setting(
+        -1, lo=-1, hi=5200, unit="weeks",
+        help="Reported week an arm's rules take effect; before it every arm runs the base's "
+             "rules (one shared history) and weeks are counted from it. -1: each arm's rules "
+             "from the start.")
 
     def check(self):
         if self.burn_in_weeks >= 4 * self.weeks + 520:
@@ -279,6 +285,10 @@ class Config:
     calibration: CalibrationTargets = setting(CalibrationTargets())
     services: dict[str, ServiceScheme] = setting(default_factory=dict)
     service_model: ServiceModel = setting(ServiceModel())
+    reform: dict[str, Any] = setting(
+        default_factory=dict,
+        help="An arm's settings (dotted paths) that take effect at run.reform_week; the rest "
+             "of the configuration is the shared history's rules.")
 
     def check(self):
         names = {m.name for m in self.world.municipalities}
@@ -286,12 +296,26 @@ class Config:
             if names and muni not in names:
                 yield (f"funding.municipalities[{i}]",
                        f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
+        for key in self.reform:
+            if key.split(".")[0] in ("run", "world"):
+                yield (f"reform.{key}", "arms share their history before the reform, so an "
+                       "arm cannot change run or world settings")
         for key, scheme in self.services.items():
             for i, muni in enumerate(scheme.municipalities):
                 if names and muni not in names:
                     yield (f"services.{key}.municipalities[{i}]",
                            f"unknown municipality {muni!r}; allowed: {', '.join(sorted(names))}")
             yield from _per_tier(f"services.{key}", scheme, self.tiers)
+
+    @property
+    def reforms(self) -> bool:
+        """Whether an arm's rules take effect mid-run, after a shared history."""
+        return self.run.reform_week >= 0
+
+    @property
+    def pre_reform_weeks(self) -> int:
+        """Reported weeks before the reform (weeks are counted from the reform)."""
+        return max(self.run.reform_week, 0)
 
     @property
     def tiers(self) -> int:

@@ -64,8 +64,17 @@ def _pattern(ind: Indicator) -> re.Pattern:
     return re.compile(f"^{body}$")
 
 
+WINDOWS = {"pre_reform": "before the reform", "first_year": "first year from the reform",
+           "later_years": "later years"}  # summary windows of the headline indicators
+
+
 def find(key: str) -> Indicator | None:
-    """The declaration a concrete key comes from (labels filled in), or None."""
+    """The declaration a concrete key comes from (labels filled in), or None; a key in a
+    summary window (`pre_reform.unemployment_rate`) is its indicator over that window."""
+    window, _, rest = key.partition(".")
+    if window in WINDOWS and rest:
+        ind = find(rest)
+        return replace(ind, key=key, label=f"{ind.label} ({WINDOWS[window]})") if ind else None
     if not _PATTERNS:
         _PATTERNS.extend((_pattern(ind), ind) for ind in (*SUMMARY, *WEEKLY))
     for pattern, ind in _PATTERNS:

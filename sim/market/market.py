@@ -161,11 +161,11 @@ class Market:
         row[n + "provider_revenue"] = float(sum(p.revenue for p in private))
         row[n + "provider_costs"] = float(sum(p.costs for p in private))
 
-    def final_indicators(self, col: dict, years: float, last_week: int) -> dict:
+    def final_indicators(self, col: dict, years: float, first_week: int, last_week: int) -> dict:
         """The scheme's summary values that are not one aggregation of a weekly column:
         parking, creaming, referral-cohort outcomes, revenue and margin."""
         n, tiers = f"services.{self.name}.", self.model.config.tiers
-        s = self.outcomes.final_indicators(self.model.week_zero, last_week, tiers)
+        s = self.outcomes.final_indicators(first_week, last_week, tiers)
         hours = [_ratio(col[f"{n}hours_tier{t}"].sum(), col[f"{n}participants_tier{t}"].sum())
                  for t in range(1, tiers + 1)]
         s[n + "parking_index"] = _ratio(hours[-1], hours[0])
