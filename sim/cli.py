@@ -75,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="*", help="scenario files or names of shipped ones")
     v.add_argument("--list", action="store_true",
                    help="list every setting with its default, unit, range and meaning")
+    v.add_argument("--evidence", action="store_true",
+                   help="run the calibrated scenarios and hold the model to the evidence "
+                   "(writes results/validation/)")
+    v.add_argument("--quick", action="store_true",
+                   help="with --evidence: fewer, shorter runs (what `make test` runs)")
+    v.add_argument("--json", action="store_true", help="with --evidence: print JSON")
+    v.add_argument("--workers", type=int, default=None,
+                   help="with --evidence: processes (default: one per core)")
     v.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("bench", help="benchmark the matching kernel and the model")
@@ -207,6 +215,10 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    if args.evidence:
+        from sim.evidence.run import main as evidence
+
+        return evidence(quick=args.quick, as_json=args.json, workers=args.workers)
     if args.list:
         print("\n".join(present.settings_list(leaf_settings(services=True))))
         return 0
