@@ -92,8 +92,11 @@ class ReformModel(mesa.Model):
         seed = config.run.seed if seed is None else int(seed)
         super().__init__(rng=seed)
         # the rules in force: the shared history's, then from week 0 the arm's (a reform)
-        self.config, self.seed = history(config), seed
-        self.reform = reformed(config) if config.reforms and config.reform else None
+        self.seed = seed
+        if config.reforms and config.reform:
+            self.config, self.reform = history(config), reformed(config)
+        else:  # no reform date: the arm's rules from the start
+            self.config, self.reform = reformed(config), None
         if config.run.threads:
             numba.set_num_threads(min(config.run.threads, numba.config.NUMBA_NUM_THREADS))
         # week 0 is the reform week (or the first reported week without one); reported weeks

@@ -124,3 +124,12 @@ def test_a_batch_computes_one_shared_history_per_replication_and_forks_the_arms(
     for key, value in alone.summary.items():
         if key != "calibration":
             assert value == forked[key] or (np.isnan(value) and np.isnan(forked[key])), key
+
+
+def test_without_a_reform_date_an_arm_runs_its_own_rules_from_the_start(reform_path):
+    from sim.config import override_config
+
+    arm = load(reform_path).arm("lov")
+    model = ReformModel(override_config(arm, {"run.reform_week": -1}), seed=3)
+    assert model.reform is None and model.config.services["nacka"].choice.regime == "lov"
+    assert any(not p.in_house for p in model.markets[0].providers)
