@@ -105,6 +105,7 @@ class ReformModel(mesa.Model):
         self.week_zero = 0
         self.first_reported = -config.pre_reform_weeks
         self.last_week = config.run.weeks - config.pre_reform_weeks - 1
+        config = self.config  # the rules in force from here on
         self.world = World.from_config(config)
         self.population = Population.build(config, self.world, seed)
         self.ledger = Ledger()
