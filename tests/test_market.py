@@ -26,6 +26,7 @@ replications = 2
 [run]
 weeks = {weeks}
 burn_in_weeks = 20
+reform_week = -1  # each arm's rules from the start: markets settle during burn-in
 
 [world]
 municipalities = [
@@ -124,7 +125,7 @@ regime = "lov"
 
 
 def test_changing_the_regime_by_override_takes_the_new_presets_settings(tmp_path):
-    config = load(small(tmp_path)).base  # authorisation preset
+    config = load(small(tmp_path)).base  # the public service (before the reform)
     public = override_config(config, {"services.nacka.choice.regime": "public"})
     assert public.services["nacka"].choice == ChoiceRules(regime="public")
     kw = ReformModel(small(tmp_path), services__nacka__choice__regime="procurement").config
@@ -133,6 +134,10 @@ def test_changing_the_regime_by_override_takes_the_new_presets_settings(tmp_path
 
 def test_the_state_and_a_municipality_can_run_different_regimes_in_one_world(tmp_path):
     path = small(tmp_path, """
+[arms.both.services.nacka.choice]
+regime = "lov"
+[arms.both.services.nacka.payment]
+design = "krom"
 [arms.both.services.state]
 purchaser = "state"
 municipalities = ["Varmdo"]
@@ -192,6 +197,7 @@ regime = "lov"
 distance_weight = 3.0
 [arms.wide.services.nacka.providers]
 initial = 12
+exit_cash = -1e8  # none leaves: where they are stays as drawn
 """, weeks=30)
     model, _ = run(path, arm="wide")
     qm = model.markets[0]

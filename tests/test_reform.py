@@ -36,8 +36,8 @@ model = "municipal_takeover"
 def reform_path(tmp_path_factory):
     text = small(tmp_path_factory.mktemp("reform"), "", weeks=30).read_text()
     path = tmp_path_factory.mktemp("reform2") / "reform.toml"
-    path.write_text(text.replace("[run]\n", "[run]\nreform_week = 12\n")
-                    + REFORM.replace("[run]\nreform_week = 12\n", ""))
+    text = text.replace("reform_week = -1", "reform_week = 12")
+    path.write_text(text + REFORM.replace("[run]\nreform_week = 12\n", ""))
     return path
 
 

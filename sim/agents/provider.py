@@ -59,7 +59,7 @@ class Provider(mesa.Agent):
 
     def __init__(self, model, scheme: str, index: int, traits: ProviderTraits, *,
                  payment: PaymentRules, effect: ServiceEffect, settings: ProviderSettings,
-                 prior: np.ndarray, cash: float, fee_factor: float = 1.0):
+                 prior: np.ndarray, cash: float, price: float = 1.0):
         super().__init__(model)
         self.scheme, self.index, self.traits = scheme, index, traits
         vars(self).update(dataclasses.asdict(traits))  # provider.effectiveness, ... (read only)
@@ -67,7 +67,7 @@ class Provider(mesa.Agent):
         self.payment, self.effect, self.settings = payment, effect, settings
         self.prior = prior  # the labour market's weekly job chance by tier (shared, updated)
         self.cash = cash
-        self.fee_factor = fee_factor  # its price relative to the list price (tenders)
+        self.price = price  # its price as a factor of the list prices (set by a tender)
         self.active = True
         self.stars = 0  # 0 = not yet rated
         self.entered_week = model.week
@@ -138,12 +138,14 @@ class Provider(mesa.Agent):
         """It stays while its cash has not fallen below what it can bear to lose."""
         return self.in_house or self.cash >= exit_cash
 
-    def bid(self, reference_cost: float, markup: float) -> float:
-        """A tender price as a factor of the reference price: its own cost per participant-
-        week at the contract minimum, plus its markup."""
-        own = self.cost_per_hour * self.effect.min_hours + self.fixed_cost_week / self.capacity
-        self.fee_factor = (1 + markup) * own / reference_cost
-        return self.fee_factor
+    def bid(self, list_revenue: float, markup: float, volume: float) -> float:
+        """A tender price as a factor of the list prices (base fees and result payments
+        alike): its own cost per participant-week at the contract minimum and the volume a
+        winner can expect, plus its markup, over what a participant-week earns at list
+        prices."""
+        own = self.cost_per_hour * self.effect.min_hours + self.fixed_cost_week / volume
+        self.price = (1 + markup) * own / list_revenue
+        return self.price
 
     # ------------------------------------------------------------------------ learning
     def observe_week(self, tiers: np.ndarray, hours: np.ndarray) -> None:

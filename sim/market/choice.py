@@ -59,8 +59,8 @@ def worth(market, prov: Provider, person: int) -> float:
     pop, pay = market.model.population, market.scheme.payment
     tier = np.array([pop.tier[person]], dtype=np.int64)
     weeks = np.array([market.scheme.referral.service_weeks])
-    fee = pay.base_fee_due(tier, np.array([pay.start_weeks])) * prov.fee_factor
-    value = pay.result_value(tier, pop.wage[[person]])
+    fee = pay.base_fee_due(tier, np.array([pay.start_weeks])) * prov.price
+    value = pay.result_value(tier, pop.wage[[person]]) * prov.price
     return float(prov.plan(tier, weeks, fee, value).value_at_best()[0])
 
 

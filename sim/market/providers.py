@@ -18,11 +18,11 @@ from sim.market.service import leave_service
 QUARTER = 13
 
 
-def add(market, traits: ProviderTraits, cash: float, fee_factor: float = 1.0) -> Provider:
+def add(market, traits: ProviderTraits, cash: float) -> Provider:
     scheme = market.scheme
     prov = Provider(market.model, market.name, len(market.providers), traits,
                     payment=scheme.payment, effect=scheme.effect, settings=scheme.providers,
-                    prior=market.prior, cash=cash, fee_factor=fee_factor)
+                    prior=market.prior, cash=cash)
     market.providers.append(prov)
     return prov
 
@@ -104,17 +104,27 @@ def unit_margin(market) -> float:
     return float(np.mean(margin))
 
 
+def list_revenue(market) -> np.ndarray:
+    """What a participant-week earns at list prices, by tier: the base fee and the result
+    payment times the labour market's weekly job chance."""
+    pay, config = market.scheme.payment, market.model.config
+    tiers = np.arange(1, config.tiers + 1)
+    value = pay.result_value(tiers, np.full(len(tiers), config.labour_market.wage_mean))
+    return pay.weekly_base_fee(tiers) + value * market.prior
+
+
 def tender(market, week: int) -> None:
     """A tender: incumbents and new bidders bid a price; the best price per quality win."""
-    c, p, e = market.scheme.choice, market.scheme.providers, market.scheme.effect
+    c, p = market.scheme.choice, market.scheme.providers
     market.events["tenders"] += 1
     new = apply(market, c.tender_winners * 3, week, screen=False)
     bidders = [q for q in market.active if not q.in_house]
     gen = rng.generator(market.model.seed, market.stream + 4, week)
-    reference = p.cost_per_hour * e.min_hours + p.fixed_cost_week / p.capacity_mean
+    reference = float(np.mean(list_revenue(market)))
+    volume = max(market.scheme.referral.places / max(c.tender_winners, 1), 1.0)
     score = []
     for q in bidders:
-        price = q.bid(reference, p.tender_markup)
+        price = q.bid(reference, p.tender_markup, min(volume, q.capacity))
         signal = quality_z(q.effectiveness, p)
         quality = 1.0 + 0.2 * (signal + gen.normal())
         ok = signal + gen.normal() >= c.admission_threshold

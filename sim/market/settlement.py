@@ -20,10 +20,10 @@ def settle(market, week: Week) -> None:
     payers = market.payers(parts)
     revenue = np.zeros(len(market.providers))
     owner = pop.provider[parts]
-    fee_factor = np.array([p.fee_factor for p in market.providers] or [1.0])
+    price = np.array([p.price for p in market.providers] or [1.0])
     fees = pay.base_fee_due(pop.tier[parts], pop.service_weeks[parts]) if len(parts) \
         else np.zeros(0)
-    fees = fees * fee_factor[owner] if len(parts) else fees
+    fees = fees * price[owner] if len(parts) else fees
     in_house_cost = np.zeros(len(market.providers))
     for prov in market.providers:
         mine = owner == prov.index
@@ -41,7 +41,7 @@ def settle(market, week: Week) -> None:
         prov = market.providers[prov_index]
         prov.observe_result(sustained)
         if sustained and prov.active and not prov.in_house:
-            amount = float(pay.result(tier, pop.wage[person]))
+            amount = float(pay.result(tier, pop.wage[person])) * prov.price
             _book(market, week.number, market.payers(np.array([person])), prov.name,
                   "provider_result_payment", np.array([amount]))
             revenue[prov_index] += amount

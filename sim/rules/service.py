@@ -38,7 +38,7 @@ class ProviderSettings:
     mission_value: float = setting(30000.0, lo=0.0, hi=1e7)
     initial_cash: float = setting(150_000.0, lo=0.0, hi=1e9)
     exit_cash: float = setting(-100_000.0, lo=-1e9, hi=0.0)
-    tender_markup: float = setting(0.15, lo=-0.5, hi=5.0)
+    tender_markup: float = setting(0.30, lo=-0.5, hi=5.0)  # [EST] over expected cost
     in_house_hours: float = setting(1.5, lo=0.0, hi=40.0)
     in_house_cost_per_hour: float = setting(450.0, lo=0.0, hi=1e5)
     in_house_effectiveness: float = setting(1.0, lo=0.0, hi=10.0)
