@@ -79,7 +79,8 @@ COLUMNS: dict[str, type] = {
 
 @dataclass
 class World:
-    """Municipalities and local labour markets (static geography)."""
+    """Municipalities and local labour markets (static geography): listed in the scenario,
+    generated, or real ones from the package data (sim/geography.py)."""
 
     municipalities: list[MunicipalitySpec]
     market_names: list[str]
@@ -88,7 +89,7 @@ class World:
     @classmethod
     def from_config(cls, config: Config) -> World:
         w = config.world
-        specs = list(w.municipalities)
+        specs = list(w.listed())
         if w.generate is not None:
             specs = _generated_municipalities(config)
         markets = list(dict.fromkeys(m.market for m in specs))
