@@ -52,6 +52,7 @@ COLUMNS: dict[str, type] = {
     "benefit_days": np.int32,
     "cofinancing_days": np.int32,
     "ui_member": np.bool_,
+    "insured": np.int8,  # what the spell started on: 0 nothing, 1 income-related, 2 basic
     "tier": np.int8,
     "scheme": np.int8,
     "provider": np.int32,

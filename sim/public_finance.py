@@ -1,22 +1,27 @@
 """Stage 8's public money: benefits, social assistance, co-financing and transfers -> ledger.
 
-Benefits follow the country's rules (sim/rules/benefits.py); who finally bears them follows the
-funding rules (sim/rules/funding.py): the state pays benefits to households, a municipality
-pays social assistance and, under Finnish-style co-financing, reimburses the state its share of
-each co-financed benefit day by band of accumulated benefit days. Under a takeover or a transfer
-model the state pays each municipality its share of the allocation. Changing who pays moves
-money between payers and changes no one's employment, unless a behaviour responds to it
-(sim/agents/municipality.py).
+Who draws which benefit is entitlement and take-up (sim/entitlement.py, sim/rules/benefits.py);
+what a benefit pays is the country's rules; who finally bears it follows the funding rules
+(sim/rules/funding.py): the state pays benefits to households, a municipality pays social
+assistance (in Finland with the state) and, under Finnish-style co-financing, reimburses the
+state its share of each co-financed benefit day by band of accumulated benefit days. Under a
+takeover or a transfer model the state pays each municipality its share of the allocation.
+Changing who pays moves money between payers and changes no one's employment, unless a
+behaviour responds to it (sim/agents/municipality.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.entitlement import Entitlement
 from sim.population import Benefit, Status
 from sim.week import Week
 
 STATE = "state"
+RECIPIENTS = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
+              "follow_on": Benefit.ACTIVITY_SUPPORT,
+              "social_assistance": Benefit.SOCIAL_ASSISTANCE, "none": Benefit.NONE}
 
 
 class PublicFinance:
@@ -28,6 +33,7 @@ class PublicFinance:
         names = [m.name for m in model.world.municipalities]
         wanted = self.funding.municipalities or names
         self.covered = np.isin(names, wanted)  # municipalities the funding rule applies to
+        self.rights = Entitlement(model)
 
     def adopt(self, config) -> None:
         """A reform's benefit and funding rules take effect."""
@@ -40,34 +46,22 @@ class PublicFinance:
         self.entitle(week.newly, week.tenure)
 
     def payments(self, week: Week) -> None:
-        self.pay(week.number)
+        week.row.update(self.pay(week.number))
 
     # ------------------------------------------------------------------ entitlement
     def entitle(self, persons: np.ndarray, tenure: np.ndarray) -> None:
-        """The benefit a new spell starts on: income-related insurance for fund members who
-        meet the work condition, basic insurance for others who meet it, else the follow-on
-        benefit (Finland's labour market subsidy) or social assistance (Sweden)."""
-        pop, b = self.model.population, self.rules
-        worked = tenure >= b.work_weeks
-        member = pop.ui_member[persons]
-        fallback = Benefit.ACTIVITY_SUPPORT if b.system == "fi" else Benefit.SOCIAL_ASSISTANCE
-        pop.benefit[persons] = np.select(
-            [worked & member, worked & (b.basic_days > 0)],
-            [Benefit.UNEMPLOYMENT_INSURANCE, Benefit.BASIC_INSURANCE],
-            fallback,
-        )
-        fresh = persons[worked]
-        pop.benefit_days[fresh] = 0
-        pop.cofinancing_days[fresh] = 0
+        """The benefit a new spell starts on (sim/entitlement.py)."""
+        self.rights.start(persons, tenure)
 
     # ------------------------------------------------------------------ weekly payments
-    def pay(self, week: int) -> None:
+    def pay(self, week: int) -> dict:
+        """A week of benefits, assistance, co-financing and transfers; returns the week's
+        indicator values (seekers drawing each kind of benefit)."""
         model, pop, b = self.model, self.model.population, self.rules
         seekers = model.registered
         n_muni = len(model.municipalities)
         cat_insurance, cat_basic, cat_follow = b.categories
-        kind = pop.benefit[seekers]
-        self._exhaust(seekers, kind)
+        self.rights.update(seekers)
         kind = pop.benefit[seekers]
         days = np.full(len(seekers), b.days_per_week, dtype=np.int64)
         lost = np.minimum(days, pop.sanction_days[seekers])  # days without benefit: sanctions
@@ -88,8 +82,9 @@ class PublicFinance:
         cofinanced[basic] = b.basic_daily
         days[basic] = d
         follow = kind == Benefit.ACTIVITY_SUPPORT
-        amount[follow] = b.follow_on_daily(wage[follow]) * days[follow]
-        cofinanced[follow] = b.follow_on_daily(wage[follow])  # co-financed amount a day
+        daily = b.follow_on_daily(wage[follow], pop.insured[seekers[follow]] == 1)
+        amount[follow] = daily * days[follow]
+        cofinanced[follow] = daily  # co-financed amount a day
         pop.benefit_days[seekers[ins | basic]] += days[ins | basic].astype(np.int32)
 
         muni = pop.municipality[seekers]
@@ -101,18 +96,12 @@ class PublicFinance:
         on_assistance = kind == Benefit.SOCIAL_ASSISTANCE
         counts = np.bincount(muni[on_assistance], minlength=n_muni)
         for m, n in zip(model.municipalities, counts, strict=True):
-            m.pay_social_assistance(int(n), b.social_assistance_week(), week)
+            m.pay_social_assistance(int(n), b.social_assistance_week(), week,
+                                    b.social_assistance_state_share)
 
         self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni)
         self._transfer(week, muni, n_muni)
-
-    def _exhaust(self, seekers: np.ndarray, kind: np.ndarray) -> None:
-        """Insurance and basic days run out: the follow-on benefit takes over."""
-        pop, b = self.model.population, self.rules
-        used = pop.benefit_days[seekers]
-        out = ((kind == Benefit.UNEMPLOYMENT_INSURANCE) & (used >= b.insurance_days)) | (
-            (kind == Benefit.BASIC_INSURANCE) & (used >= b.basic_days))
-        pop.benefit[seekers[out]] = Benefit.ACTIVITY_SUPPORT
+        return {f"recipients.{name}": int(np.sum(kind == k)) for name, k in RECIPIENTS.items()}
 
     def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> None:
         """Municipalities reimburse the state their share of co-financed benefit days."""

@@ -279,3 +279,26 @@ SUMMARY: tuple[Indicator, ...] = (
        "job", "Service spending per sustained job.", "ratio:services.{scheme}.service_spend/"
        "services.{scheme}.sustained_jobs"),
 )
+
+
+# ------------------------------------------------- public money: benefits, co-financing, funding
+# Appended by the public-finance work (sim/public_finance.py, sim/entitlement.py).
+_RECIPIENTS = (
+    ("insurance", "income-related insurance", "income-related insurance (a-kassa, "
+     "earnings-related allowance)"),
+    ("basic", "basic insurance", "basic insurance (grundbelopp, basic allowance)"),
+    ("follow_on", "the follow-on benefit", "the follow-on (activity support in a programme, "
+     "labour market subsidy)"),
+    ("social_assistance", "social assistance only", "social assistance and no unemployment "
+     "benefit"),
+    ("none", "no benefit", "neither an unemployment benefit nor social assistance"),
+)
+WEEKLY += (
+    *(_i(f"recipients.{k}", "persons", f"Seekers on {short}", f"Registered seekers drawing "
+         f"{long} at this week's payments.", missing=0.0) for k, short, long in _RECIPIENTS),
+)
+SUMMARY += (
+    *(_i(f"recipients.{k}", "persons", f"Seekers on {short} (average)", f"Registered seekers "
+         f"drawing {long}, average week.", f"mean:recipients.{k}", missing=0.0)
+      for k, short, long in _RECIPIENTS),
+)
