@@ -100,7 +100,7 @@ class PublicFinance:
                                     b.social_assistance_state_share)
 
         self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni)
-        self._transfer(week, muni, n_muni)
+        self._transfer(week, muni, n_muni, self._staff_taken_over())
         return {f"recipients.{name}": int(np.sum(kind == k)) for name, k in RECIPIENTS.items()}
 
     def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> None:
@@ -120,12 +120,19 @@ class PublicFinance:
         for m, value in zip(self.model.municipalities, owed, strict=True):
             self.model.ledger.pay(week, m.payer, STATE, "municipal_cofinancing", value)
 
-    def _transfer(self, week, muni, n_muni) -> None:
+    def _staff_taken_over(self) -> np.ndarray:
+        """This week's caseworker cost of each municipality that pays its own caseworkers
+        (0 where the state pays them)."""
+        offices = self.model.employment_service.offices
+        return offices.cost_by_municipality() * offices.municipal_payers(self.covered)
+
+    def _transfer(self, week, muni, n_muni, staff) -> None:
         """The state's transfer to each municipality: a share of its allocation."""
         if not self.funding.transfer_share:
             return
         registered = np.bincount(muni, minlength=n_muni)
-        transfer = self.funding.weekly_transfer(registered, self.labour_force) * self.covered
+        transfer = self.funding.weekly_transfer(registered, self.labour_force, staff) \
+            * self.covered
         for m, value in zip(self.model.municipalities, transfer, strict=True):
             self.model.ledger.pay(week, STATE, m.payer, "state_transfer", value)
             m.receive(value)
