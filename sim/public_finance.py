@@ -8,6 +8,11 @@ state its share of each co-financed benefit day by band of accumulated benefit d
 takeover or a transfer model the state pays each municipality its share of the allocation.
 Changing who pays moves money between payers and changes no one's employment, unless a
 behaviour responds to it (sim/agents/municipality.py).
+
+Each week this stage also writes the co-financed amounts by benefit and band, the municipal
+and the state part (`cofinancing.{benefit}.{band}.municipal|state`), the number of seekers
+drawing each kind of benefit (`recipients.*`), and each municipality's accounts
+(sim/municipal_accounts.py: `municipal_table()`).
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from sim.entitlement import Entitlement
+from sim.municipal_accounts import MunicipalAccounts
 from sim.population import Benefit, Status
 from sim.week import Week
 
 STATE = "state"
+KINDS = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
+         "follow_on": Benefit.ACTIVITY_SUPPORT}
 RECIPIENTS = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
               "follow_on": Benefit.ACTIVITY_SUPPORT,
               "social_assistance": Benefit.SOCIAL_ASSISTANCE, "none": Benefit.NONE}
@@ -34,6 +42,7 @@ class PublicFinance:
         wanted = self.funding.municipalities or names
         self.covered = np.isin(names, wanted)  # municipalities the funding rule applies to
         self.rights = Entitlement(model)
+        self.accounts = MunicipalAccounts(model)
 
     def adopt(self, config) -> None:
         """A reform's benefit and funding rules take effect."""
@@ -46,7 +55,7 @@ class PublicFinance:
         self.entitle(week.newly, week.tenure)
 
     def payments(self, week: Week) -> None:
-        week.row.update(self.pay(week.number))
+        week.row.update(self.pay(week.number, week.hired))
 
     # ------------------------------------------------------------------ entitlement
     def entitle(self, persons: np.ndarray, tenure: np.ndarray) -> None:
@@ -54,9 +63,9 @@ class PublicFinance:
         self.rights.start(persons, tenure)
 
     # ------------------------------------------------------------------ weekly payments
-    def pay(self, week: int) -> dict:
+    def pay(self, week: int, hired: np.ndarray | None = None) -> dict:
         """A week of benefits, assistance, co-financing and transfers; returns the week's
-        indicator values (seekers drawing each kind of benefit)."""
+        indicator values (recipients, co-financing by band)."""
         model, pop, b = self.model, self.model.population, self.rules
         seekers = model.registered
         n_muni = len(model.municipalities)
@@ -99,26 +108,40 @@ class PublicFinance:
             m.pay_social_assistance(int(n), b.social_assistance_week(), week,
                                     b.social_assistance_state_share)
 
-        self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni)
-        self._transfer(week, muni, n_muni, self._staff_taken_over())
-        return {f"recipients.{name}": int(np.sum(kind == k)) for name, k in RECIPIENTS.items()}
+        row = {f"recipients.{name}": int(np.sum(kind == k)) for name, k in RECIPIENTS.items()}
+        row.update(self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni))
+        staff = self._staff_taken_over()
+        self._transfer(week, muni, n_muni, staff)
+        self.accounts.record(week, seekers, hired)
+        return row
 
-    def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> None:
-        """Municipalities reimburse the state their share of co-financed benefit days."""
+    def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> dict:
+        """Municipalities reimburse the state their share of co-financed benefit days; the
+        co-financed amounts by benefit and band, municipal and state part, for the week's row."""
         f, pop = self.funding, self.model.population
-        names = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
-                 "follow_on": Benefit.ACTIVITY_SUPPORT}
-        counted = np.isin(kind, [names[k] for k in f.cofinanced]) & self.covered[muni]
+        shares = f.band_shares()
+        row = {}
+        names = dict(zip(KINDS, self.rules.categories, strict=True))
+        counted = np.isin(kind, [KINDS[k] for k in f.cofinanced]) & self.covered[muni]
         if not f.count_service_days:
             counted &= pop.status[seekers] != Status.IN_SERVICE
-        if not counted.any():
-            return
         who = seekers[counted]
-        shares = f.share_of_days(pop.cofinancing_days[who] + 1, days[counted])
+        in_band = f.days_by_band(pop.cofinancing_days[who] + 1, days[counted])
+        money = in_band * cofinanced[counted][:, None]  # co-financed amount by band
+        municipal = money * shares
+        for k in f.cofinanced:
+            mine = kind[counted] == KINDS[k]
+            for j, band in enumerate(f.band_names()):
+                key = f"cofinancing.{names[k]}.{band}"
+                row[key + ".municipal"] = float(municipal[mine, j].sum())
+                row[key + ".state"] = float(money[mine, j].sum() - municipal[mine, j].sum())
+        if not len(who):
+            return row
         pop.cofinancing_days[who] += days[counted].astype(np.int32)
-        owed = np.bincount(muni[counted], weights=shares * cofinanced[counted], minlength=n_muni)
+        owed = np.bincount(muni[counted], weights=municipal.sum(axis=1), minlength=n_muni)
         for m, value in zip(self.model.municipalities, owed, strict=True):
             self.model.ledger.pay(week, m.payer, STATE, "municipal_cofinancing", value)
+        return row
 
     def _staff_taken_over(self) -> np.ndarray:
         """This week's caseworker cost of each municipality that pays its own caseworkers
@@ -126,18 +149,27 @@ class PublicFinance:
         offices = self.model.employment_service.offices
         return offices.cost_by_municipality() * offices.municipal_payers(self.covered)
 
-    def _transfer(self, week, muni, n_muni, staff) -> None:
+    def _transfer(self, week, muni, n_muni, staff) -> np.ndarray:
         """The state's transfer to each municipality: a share of its allocation."""
         if not self.funding.transfer_share:
-            return
+            return np.zeros(n_muni)
         registered = np.bincount(muni, minlength=n_muni)
         transfer = self.funding.weekly_transfer(registered, self.labour_force, staff) \
             * self.covered
         for m, value in zip(self.model.municipalities, transfer, strict=True):
             self.model.ledger.pay(week, STATE, m.payer, "state_transfer", value)
             m.receive(value)
+        return transfer
 
     def services_payer(self, purchaser: str) -> str:
         """Who pays for a scheme's services: its own purchaser, or as the funding rule says."""
         return self.funding.services_payer if purchaser == "funding" else purchaser
 
+    # ---------------------------------------------------------------------- outputs
+    def municipal_table(self):
+        """Each municipality's week, long format (sim/municipal_accounts.py)."""
+        return self.accounts.table()
+
+    def final_indicators(self, rows: list[dict], years: float) -> dict:
+        """The summary's funding values (sim/municipal_accounts.py)."""
+        return self.accounts.final_indicators(rows, years)

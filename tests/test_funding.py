@@ -191,7 +191,8 @@ def test_a_budget_bound_municipality_serves_fewer_when_the_transfer_runs_short(t
 
 def test_pilot_municipalities_start_ahead_and_others_catch_up_with_experience(tmp_path):
     model = ReformModel(small(tmp_path, "finland_te24"), arm="fi_2025")
-    pilot, other = model.municipalities[0], model.municipalities[1]
+    by_name = {m.name: m for m in model.municipalities}
+    pilot, other = by_name["Porvoo"], by_name["Loviisa"]
     assert pilot.spec.pilot and not other.spec.pilot
     start = other.capability
     assert pilot.capability > start

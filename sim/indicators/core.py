@@ -75,6 +75,8 @@ class Context:
     categories: tuple[str, ...] = ()
     parties: tuple[str, ...] = ("state",)
     sanction_steps: int = 1
+    cofbenefits: tuple[str, ...] = ()  # co-financed benefits, by ledger category
+    cofbands: tuple[str, ...] = ()  # co-financing bands of benefit days ("101-200")
 
     @classmethod
     def of(cls, config) -> Context:
@@ -83,8 +85,12 @@ class Context:
         ladders = [config.service_model.sanction_ladder_days,
                    config.service_model.control().sanction_ladder_days]
         parties = ("state", *(f"municipality:{m}" for m in _municipality_names(config)))
+        kinds = dict(zip(("insurance", "basic", "follow_on"), config.benefits.categories,
+                         strict=True))
         return cls(tuple(config.services), config.tiers, CATEGORIES, parties,
-                   max(len(x) for x in ladders))
+                   max(len(x) for x in ladders),
+                   tuple(kinds[k] for k in config.funding.cofinanced),
+                   config.funding.band_names())
 
 
 def _municipality_names(config) -> list[str]:
@@ -114,6 +120,8 @@ def _values(ctx: Context) -> dict[str, list[dict]]:
         "event": [{"event": e} for e in PROVIDER_EVENTS],
         "horizon": [{"horizon": h, "months": m} for h, m in HORIZONS.items()],
         "stars": [{"stars": k} for k in range(1, MAX_STARS + 1)],
+        "cofbenefit": [{"cofbenefit": c} for c in ctx.cofbenefits],
+        "cofband": [{"cofband": b} for b in ctx.cofbands],
     }
 
 

@@ -95,6 +95,36 @@ class FundingRules(Preset):
             total[on] += self.municipal_share(first_day[on] + j)
         return total
 
+    def band_names(self) -> tuple[str, ...]:
+        """Names of the co-financing bands by benefit day ("101-200", "301+"), with the days
+        before the first band ("1-100") where the state pays all."""
+        starts = [int(b[0]) for b in self.cofinancing_bands]
+        if not starts:
+            return ()
+        if starts[0] > 1:
+            starts = [1, *starts]
+        ends = [f"{b - 1}" for b in starts[1:]] + [""]
+        return tuple(f"{a}-{e}" if e else f"{a}+" for a, e in zip(starts, ends, strict=True))
+
+    def days_by_band(self, first_day: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Days in each band (columns as `band_names`) of `days` days from accumulated day
+        `first_day`, per person."""
+        names = self.band_names()
+        starts = [int(b[0]) for b in self.cofinancing_bands]
+        starts = starts if starts and starts[0] <= 1 else [1, *starts]
+        lo = np.asarray(first_day, dtype=np.int64)[:, None]
+        hi = lo + np.asarray(days, dtype=np.int64)[:, None]  # one past the last day
+        a = np.asarray(starts, dtype=np.int64)[None, :]
+        b = np.r_[starts[1:], np.iinfo(np.int64).max // 2][None, :]
+        out = np.clip(np.minimum(hi, b) - np.maximum(lo, a), 0, None)
+        return out.reshape(len(lo), len(names))
+
+    def band_shares(self) -> np.ndarray:
+        """The municipal share of each band (as `band_names`)."""
+        shares = [float(b[1]) for b in self.cofinancing_bands]
+        starts = [int(b[0]) for b in self.cofinancing_bands]
+        return np.asarray(shares if not starts or starts[0] <= 1 else [0.0, *shares])
+
     def next_band_day(self, days: np.ndarray) -> np.ndarray:
         """The first day of the next co-financing band (inf past the last)."""
         starts = np.array([b[0] for b in self.cofinancing_bands] + [np.inf])
