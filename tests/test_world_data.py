@@ -84,3 +84,25 @@ def test_a_bad_data_world_gives_one_line_naming_the_setting(settings, path, frag
         from_dict({"world": settings})
     assert caught.value.path == path
     assert fragment in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_the_national_scenarios_are_the_real_countries_scaled_to_their_labour_force():
+    se = World.from_config(load(SCENARIOS / "national_se.toml").base)
+    assert len(se.municipalities) == 290 and se.n_markets == 67
+    assert sum(m.labour_force for m in se.municipalities) == pytest.approx(5.25e6, rel=0.01)
+    fi = World.from_config(load(SCENARIOS / "national_fi.toml").base)
+    assert len(fi.municipalities) == 292 and fi.n_markets == 45
+    assert sum(m.labour_force for m in fi.municipalities) == pytest.approx(2.63e6, rel=0.01)
+    pilots = {m.name for m in fi.municipalities if m.pilot}
+    assert 110 <= len(pilots) <= 130, "about the 118 municipalities of the 2021-24 pilots"
+    named = {"Helsinki", "Espoo", "Vantaa", "Kerava", "Porvoo", "Raasepori", "Hanko"}
+    assert named <= pilots, "every municipality SOURCES.md names as a pilot is flagged"
+
+
+def test_finland_te24_is_porvoon_seutu_with_porvoo_its_only_pilot():
+    w = World.from_config(load(SCENARIOS / "finland_te24.toml").arm("fi_2025"))
+    assert {m.market for m in w.municipalities} == {"Porvoon seutu"}
+    assert len(w.municipalities) == 6
+    assert [m.name for m in w.municipalities if m.pilot] == ["Porvoo"]
+    assert sum(m.labour_force for m in w.municipalities) >= 20_000, (
+        "a TE24 employment area has at least 20,000 in the labour force (evidence.md 4.1)")
