@@ -145,7 +145,8 @@ def test_the_takeover_transfer_is_90_percent_of_what_the_state_spends_on_nackas_
         assert staff > 0, "Nacka's caseworkers cost something"
         expected = 0.90 * (f.state_services_per_registered_year * registered / 52 + staff)
         got = {(r[1], r[2]): r[4] for r in model.ledger.rows(week) if r[3] == "state_transfer"}
-        assert got == {("state", nacka.payer): pytest.approx(expected, abs=0.005)}
+        # the ledger books whole öre: half an öre either way, and float noise at the half
+        assert got == {("state", nacka.payer): pytest.approx(expected, abs=0.0051)}
         staff_paid += sum(r[4] for r in model.ledger.rows(week)
                           if r[3] == "employment_service_staff" and r[1] == nacka.payer)
     assert staff_paid > 0, "Nacka pays the caseworkers it took over"
