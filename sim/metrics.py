@@ -41,7 +41,7 @@ class Metrics:
 
     def __init__(self, model):
         self.model = model
-        self.context = indicators.Context.of(model.config)
+        self.context = indicators.Context.of(model.config, getattr(model, "reform", None))
         self.declared = {i.key: i for i in indicators.weekly(self.context)}
         self.rows: list[dict] = []
 

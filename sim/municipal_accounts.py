@@ -42,13 +42,14 @@ class MunicipalAccounts:
         self._counts: list[np.ndarray] = []  # per week: (3, n) registered, hires, participants
         self._capability: list[np.ndarray] = []
         self._scheme_parts: list[np.ndarray] = []  # per week: (schemes, n)
-        self._staff: list[np.ndarray] = []  # caseworker cost by municipality
+        self._state_paid: list[list[bool]] = []  # per week: does the state pay each scheme
+        self._state_staff: list[np.ndarray] = []  # caseworker cost the state pays, by municipality
 
     def record(self, week: int, seekers: np.ndarray, hired: np.ndarray | None) -> None:
         """The week's seekers, hires, participants and caseworker cost by municipality."""
         model, pop, n = self.model, self.model.population, self.n
         muni = pop.municipality[seekers]
-        n_schemes = len(model.config.services)
+        n_schemes = len(model.markets)
         parts = pop.status[seekers] == Status.IN_SERVICE
         by_scheme = np.bincount(pop.scheme[seekers[parts]].astype(np.int64) * n + muni[parts],
                                 minlength=n_schemes * n).reshape(n_schemes, n)
@@ -59,7 +60,10 @@ class MunicipalAccounts:
                                       by_scheme.sum(axis=0)]))
         self._capability.append(np.array([m.capability for m in model.municipalities]))
         self._scheme_parts.append(by_scheme)
-        self._staff.append(model.employment_service.offices.cost_by_municipality())
+        self._state_paid.append([market.payer == "state" for market in model.markets])
+        offices = model.employment_service.offices  # the rules in force this week (a reform)
+        own = offices.municipal_payers(model.finance.covered)
+        self._state_staff.append(offices.cost_by_municipality() * ~own)
 
     # --------------------------------------------------------------------------- columns
     def columns(self) -> dict[str, np.ndarray]:
@@ -82,9 +86,7 @@ class MunicipalAccounts:
             who = party.get(flow[column[1]])
             if who is not None:
                 out[column[0]][i, who] += flow[4]
-        staff = np.array(self._staff).reshape(w, n)
-        own = model.employment_service.offices.municipal_payers(model.finance.covered)
-        out["state_staff_cost"] = staff * ~own
+        out["state_staff_cost"] = np.array(self._state_staff).reshape(w, n)
         out["state_service_spend"] = self._state_services(row_of, out["registered"])
         return out
 
@@ -96,12 +98,11 @@ class MunicipalAccounts:
         out = np.zeros(registered.shape)
         spend = {r["week"]: r for r in model.metrics.rows}
         for s, market in enumerate(model.markets):
-            if market.payer != "state":
-                continue
             key = f"services.{market.name}.service_spend"
             for week, i in row_of.items():
+                paid = self._state_paid[i]
                 total = spend.get(week, {}).get(key, 0.0)
-                if not total:
+                if s >= len(paid) or not paid[s] or not total:
                     continue
                 weight = self._scheme_parts[i][s].astype(float)
                 if not weight.sum():

@@ -49,6 +49,7 @@ class PublicFinance:
         self.rules, self.funding = config.benefits, config.funding
         names = [m.name for m in self.model.world.municipalities]
         self.covered = np.isin(names, self.funding.municipalities or names)
+        self.rights.rules = config.benefits
 
     # ------------------------------------------------------------------------- stages
     def entitlement(self, week: Week) -> None:

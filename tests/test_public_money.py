@@ -191,3 +191,31 @@ def test_the_scenarios_services_reference_is_what_its_state_arm_spends():
     measured = model.metrics.summary()["funding.state_services_per_registered_year"]
     reference = scenario.arm("municipal_takeover").funding.state_services_per_registered_year
     assert measured == pytest.approx(reference, rel=0.10)
+
+
+def test_a_te24_reform_mid_run_moves_staff_costs_and_brings_its_bands(tmp_path):
+    """With run.reform_week the arm's funding and staff rules take effect mid-run: before it
+    the base's rules (here Sweden's state model: no co-financing, the state pays staff), after
+    it TE24's bands and municipal staff, in the same weekly table and municipal table."""
+    path = tmp_path / "te24_reform.toml"
+    path.write_text(f"""extends = "{(SCENARIOS / 'finland_te24.toml').as_posix()}"
+name = "te24_reform"
+[run]
+reform_week = 4
+weeks = 10
+burn_in_weeks = 10
+[world]
+labour_force_share = 0.02
+""")
+    model = ReformModel(load(path).arm("fi_2025"))
+    model.run()
+    weekly = model.metrics.table()
+    week = weekly["week"].to_numpy()
+    municipal = weekly["cofinancing.labour_market_subsidy.301+.municipal"].to_numpy()
+    assert municipal[week < 0].sum() == 0 and municipal[week >= 0].sum() > 0
+    t = model.finance.municipal_table()
+    w = np.array(t["week"].to_pylist())
+    state_staff = np.array(t["state_staff_cost"].to_pylist())
+    own_staff = np.array(t["staff_cost"].to_pylist())
+    assert state_staff[w < 0].sum() > 0 and state_staff[w >= 0].sum() == 0
+    assert own_staff[w < 0].sum() == 0 and own_staff[w >= 0].sum() > 0
