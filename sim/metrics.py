@@ -41,7 +41,7 @@ class Metrics:
 
     def __init__(self, model):
         self.model = model
-        self.context = indicators.Context.of(model.config)
+        self.context = indicators.Context.of(model.config, getattr(model, "reform", None))
         self.declared = {i.key: i for i in indicators.weekly(self.context)}
         self.rows: list[dict] = []
 
@@ -122,6 +122,7 @@ class Metrics:
                                         col["vacancies_filled"].sum()
                                         + col["vacancies_expired"].sum())
         f.update(self.public_finance(rows, years))
+        f.update(model.finance.final_indicators(rows, years))
         f.update(self._employment_service_finals(col))
         first, last = int(col["week"][0]), int(col["week"][-1])
         for qm in model.markets:

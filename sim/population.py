@@ -52,6 +52,7 @@ COLUMNS: dict[str, type] = {
     "benefit_days": np.int32,
     "cofinancing_days": np.int32,
     "ui_member": np.bool_,
+    "insured": np.int8,  # what the spell started on: 0 nothing, 1 income-related, 2 basic
     "tier": np.int8,
     "scheme": np.int8,
     "provider": np.int32,
@@ -79,7 +80,8 @@ COLUMNS: dict[str, type] = {
 
 @dataclass
 class World:
-    """Municipalities and local labour markets (static geography)."""
+    """Municipalities and local labour markets (static geography): listed in the scenario,
+    generated, or real ones from the package data (sim/geography.py)."""
 
     municipalities: list[MunicipalitySpec]
     market_names: list[str]
@@ -88,7 +90,7 @@ class World:
     @classmethod
     def from_config(cls, config: Config) -> World:
         w = config.world
-        specs = list(w.municipalities)
+        specs = list(w.listed())
         if w.generate is not None:
             specs = _generated_municipalities(config)
         markets = list(dict.fromkeys(m.market for m in specs))

@@ -1,22 +1,35 @@
 """Stage 8's public money: benefits, social assistance, co-financing and transfers -> ledger.
 
-Benefits follow the country's rules (sim/rules/benefits.py); who finally bears them follows the
-funding rules (sim/rules/funding.py): the state pays benefits to households, a municipality
-pays social assistance and, under Finnish-style co-financing, reimburses the state its share of
-each co-financed benefit day by band of accumulated benefit days. Under a takeover or a transfer
-model the state pays each municipality its share of the allocation. Changing who pays moves
-money between payers and changes no one's employment, unless a behaviour responds to it
-(sim/agents/municipality.py).
+Who draws which benefit is entitlement and take-up (sim/entitlement.py, sim/rules/benefits.py);
+what a benefit pays is the country's rules; who finally bears it follows the funding rules
+(sim/rules/funding.py): the state pays benefits to households, a municipality pays social
+assistance (in Finland with the state) and, under Finnish-style co-financing, reimburses the
+state its share of each co-financed benefit day by band of accumulated benefit days. Under a
+takeover or a transfer model the state pays each municipality its share of the allocation.
+Changing who pays moves money between payers and changes no one's employment, unless a
+behaviour responds to it (sim/agents/municipality.py).
+
+Each week this stage also writes the co-financed amounts by benefit and band, the municipal
+and the state part (`cofinancing.{benefit}.{band}.municipal|state`), the number of seekers
+drawing each kind of benefit (`recipients.*`), and each municipality's accounts
+(sim/municipal_accounts.py: `municipal_table()`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.entitlement import Entitlement
+from sim.municipal_accounts import MunicipalAccounts
 from sim.population import Benefit, Status
 from sim.week import Week
 
 STATE = "state"
+KINDS = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
+         "follow_on": Benefit.ACTIVITY_SUPPORT}
+RECIPIENTS = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
+              "follow_on": Benefit.ACTIVITY_SUPPORT,
+              "social_assistance": Benefit.SOCIAL_ASSISTANCE, "none": Benefit.NONE}
 
 
 class PublicFinance:
@@ -28,46 +41,37 @@ class PublicFinance:
         names = [m.name for m in model.world.municipalities]
         wanted = self.funding.municipalities or names
         self.covered = np.isin(names, wanted)  # municipalities the funding rule applies to
+        self.rights = Entitlement(model)
+        self.accounts = MunicipalAccounts(model)
 
     def adopt(self, config) -> None:
         """A reform's benefit and funding rules take effect."""
         self.rules, self.funding = config.benefits, config.funding
         names = [m.name for m in self.model.world.municipalities]
         self.covered = np.isin(names, self.funding.municipalities or names)
+        self.rights.rules = config.benefits
 
     # ------------------------------------------------------------------------- stages
     def entitlement(self, week: Week) -> None:
         self.entitle(week.newly, week.tenure)
 
     def payments(self, week: Week) -> None:
-        self.pay(week.number)
+        week.row.update(self.pay(week.number, week.hired))
 
     # ------------------------------------------------------------------ entitlement
     def entitle(self, persons: np.ndarray, tenure: np.ndarray) -> None:
-        """The benefit a new spell starts on: income-related insurance for fund members who
-        meet the work condition, basic insurance for others who meet it, else the follow-on
-        benefit (Finland's labour market subsidy) or social assistance (Sweden)."""
-        pop, b = self.model.population, self.rules
-        worked = tenure >= b.work_weeks
-        member = pop.ui_member[persons]
-        fallback = Benefit.ACTIVITY_SUPPORT if b.system == "fi" else Benefit.SOCIAL_ASSISTANCE
-        pop.benefit[persons] = np.select(
-            [worked & member, worked & (b.basic_days > 0)],
-            [Benefit.UNEMPLOYMENT_INSURANCE, Benefit.BASIC_INSURANCE],
-            fallback,
-        )
-        fresh = persons[worked]
-        pop.benefit_days[fresh] = 0
-        pop.cofinancing_days[fresh] = 0
+        """The benefit a new spell starts on (sim/entitlement.py)."""
+        self.rights.start(persons, tenure)
 
     # ------------------------------------------------------------------ weekly payments
-    def pay(self, week: int) -> None:
+    def pay(self, week: int, hired: np.ndarray | None = None) -> dict:
+        """A week of benefits, assistance, co-financing and transfers; returns the week's
+        indicator values (recipients, co-financing by band)."""
         model, pop, b = self.model, self.model.population, self.rules
         seekers = model.registered
         n_muni = len(model.municipalities)
         cat_insurance, cat_basic, cat_follow = b.categories
-        kind = pop.benefit[seekers]
-        self._exhaust(seekers, kind)
+        self.rights.update(seekers)
         kind = pop.benefit[seekers]
         days = np.full(len(seekers), b.days_per_week, dtype=np.int64)
         lost = np.minimum(days, pop.sanction_days[seekers])  # days without benefit: sanctions
@@ -88,8 +92,9 @@ class PublicFinance:
         cofinanced[basic] = b.basic_daily
         days[basic] = d
         follow = kind == Benefit.ACTIVITY_SUPPORT
-        amount[follow] = b.follow_on_daily(wage[follow]) * days[follow]
-        cofinanced[follow] = b.follow_on_daily(wage[follow])  # co-financed amount a day
+        daily = b.follow_on_daily(wage[follow], pop.insured[seekers[follow]] == 1)
+        amount[follow] = daily * days[follow]
+        cofinanced[follow] = daily  # co-financed amount a day
         pop.benefit_days[seekers[ins | basic]] += days[ins | basic].astype(np.int32)
 
         muni = pop.municipality[seekers]
@@ -101,47 +106,71 @@ class PublicFinance:
         on_assistance = kind == Benefit.SOCIAL_ASSISTANCE
         counts = np.bincount(muni[on_assistance], minlength=n_muni)
         for m, n in zip(model.municipalities, counts, strict=True):
-            m.pay_social_assistance(int(n), b.social_assistance_week(), week)
+            m.pay_social_assistance(int(n), b.social_assistance_week(), week,
+                                    b.social_assistance_state_share)
 
-        self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni)
-        self._transfer(week, muni, n_muni)
+        row = {f"recipients.{name}": int(np.sum(kind == k)) for name, k in RECIPIENTS.items()}
+        row.update(self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni))
+        staff = self._staff_taken_over()
+        self._transfer(week, muni, n_muni, staff)
+        self.accounts.record(week, seekers, hired)
+        return row
 
-    def _exhaust(self, seekers: np.ndarray, kind: np.ndarray) -> None:
-        """Insurance and basic days run out: the follow-on benefit takes over."""
-        pop, b = self.model.population, self.rules
-        used = pop.benefit_days[seekers]
-        out = ((kind == Benefit.UNEMPLOYMENT_INSURANCE) & (used >= b.insurance_days)) | (
-            (kind == Benefit.BASIC_INSURANCE) & (used >= b.basic_days))
-        pop.benefit[seekers[out]] = Benefit.ACTIVITY_SUPPORT
-
-    def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> None:
-        """Municipalities reimburse the state their share of co-financed benefit days."""
+    def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> dict:
+        """Municipalities reimburse the state their share of co-financed benefit days; the
+        co-financed amounts by benefit and band, municipal and state part, for the week's row."""
         f, pop = self.funding, self.model.population
-        names = {"insurance": Benefit.UNEMPLOYMENT_INSURANCE, "basic": Benefit.BASIC_INSURANCE,
-                 "follow_on": Benefit.ACTIVITY_SUPPORT}
-        counted = np.isin(kind, [names[k] for k in f.cofinanced]) & self.covered[muni]
+        shares = f.band_shares()
+        row = {}
+        names = dict(zip(KINDS, self.rules.categories, strict=True))
+        counted = np.isin(kind, [KINDS[k] for k in f.cofinanced]) & self.covered[muni]
         if not f.count_service_days:
             counted &= pop.status[seekers] != Status.IN_SERVICE
-        if not counted.any():
-            return
         who = seekers[counted]
-        shares = f.share_of_days(pop.cofinancing_days[who] + 1, days[counted])
+        in_band = f.days_by_band(pop.cofinancing_days[who] + 1, days[counted])
+        money = in_band * cofinanced[counted][:, None]  # co-financed amount by band
+        municipal = money * shares
+        for k in f.cofinanced:
+            mine = kind[counted] == KINDS[k]
+            for j, band in enumerate(f.band_names()):
+                key = f"cofinancing.{names[k]}.{band}"
+                row[key + ".municipal"] = float(municipal[mine, j].sum())
+                row[key + ".state"] = float(money[mine, j].sum() - municipal[mine, j].sum())
+        if not len(who):
+            return row
         pop.cofinancing_days[who] += days[counted].astype(np.int32)
-        owed = np.bincount(muni[counted], weights=shares * cofinanced[counted], minlength=n_muni)
+        owed = np.bincount(muni[counted], weights=municipal.sum(axis=1), minlength=n_muni)
         for m, value in zip(self.model.municipalities, owed, strict=True):
             self.model.ledger.pay(week, m.payer, STATE, "municipal_cofinancing", value)
+        return row
 
-    def _transfer(self, week, muni, n_muni) -> None:
+    def _staff_taken_over(self) -> np.ndarray:
+        """This week's caseworker cost of each municipality that pays its own caseworkers
+        (0 where the state pays them)."""
+        offices = self.model.employment_service.offices
+        return offices.cost_by_municipality() * offices.municipal_payers(self.covered)
+
+    def _transfer(self, week, muni, n_muni, staff) -> np.ndarray:
         """The state's transfer to each municipality: a share of its allocation."""
         if not self.funding.transfer_share:
-            return
+            return np.zeros(n_muni)
         registered = np.bincount(muni, minlength=n_muni)
-        transfer = self.funding.weekly_transfer(registered, self.labour_force) * self.covered
+        transfer = self.funding.weekly_transfer(registered, self.labour_force, staff) \
+            * self.covered
         for m, value in zip(self.model.municipalities, transfer, strict=True):
             self.model.ledger.pay(week, STATE, m.payer, "state_transfer", value)
             m.receive(value)
+        return transfer
 
     def services_payer(self, purchaser: str) -> str:
         """Who pays for a scheme's services: its own purchaser, or as the funding rule says."""
         return self.funding.services_payer if purchaser == "funding" else purchaser
 
+    # ---------------------------------------------------------------------- outputs
+    def municipal_table(self):
+        """Each municipality's week, long format (sim/municipal_accounts.py)."""
+        return self.accounts.table()
+
+    def final_indicators(self, rows: list[dict], years: float) -> dict:
+        """The summary's funding values (sim/municipal_accounts.py)."""
+        return self.accounts.final_indicators(rows, years)

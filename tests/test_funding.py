@@ -25,10 +25,14 @@ SCENARIOS = ROOT / "scenarios"
 def small(tmp_path: Path, scenario: str, extra: str = "", weeks: int = 30) -> Path:
     """A small copy of a shipped scenario: the same rules on a few thousand persons."""
     base = load(SCENARIOS / f"{scenario}.toml").base
-    munis = ",\n".join(
-        f'  {{ name = "{m.name}", labour_force = {max(1500, m.labour_force // 10)}, '
-        f'market = "{m.market}", pilot = {str(m.pilot).lower()}, capability = {m.capability} }}'
-        for m in base.world.municipalities)
+    if base.world.from_data:  # real municipalities: the same ones, a tenth of the size
+        world = f"labour_force_share = {base.world.labour_force_share / 10}"
+    else:
+        munis = ",\n".join(
+            f'  {{ name = "{m.name}", labour_force = {max(1500, m.labour_force // 10)}, '
+            f'market = "{m.market}", pilot = {str(m.pilot).lower()}, '
+            f'capability = {m.capability} }}' for m in base.world.municipalities)
+        world = f"municipalities = [\n{munis}\n]"
     path = tmp_path / f"small_{scenario}.toml"
     path.write_text(f"""extends = "{(SCENARIOS / f'{scenario}.toml').as_posix()}"
 name = "small_{scenario}"
@@ -36,9 +40,7 @@ name = "small_{scenario}"
 weeks = {weeks}
 burn_in_weeks = 20
 [world]
-municipalities = [
-{munis}
-]
+{world}
 {extra}""")
     return path
 
@@ -124,18 +126,32 @@ def test_the_ledger_reconciles_every_week_on_random_worlds(tmp_path, model, syst
     m.ledger.reconcile()
 
 
-def test_the_takeover_transfer_is_the_configured_share_of_the_allocation(tmp_path):
+def test_the_takeover_transfer_is_90_percent_of_what_the_state_spends_on_nackas_seekers(
+        tmp_path):
+    """The allocation on the state_spending basis: the services the state bought per
+    registered seeker (measured in the state arm, a setting) plus the caseworkers Nacka took
+    over at their cost that week; 90 % of it is paid, every week."""
     model = ReformModel(small(tmp_path, "nacka_takeover"), arm="municipal_takeover")
     f = model.config.funding
     nacka = model.municipalities[0]
     assert f.transfer_share == 0.90 and f.municipalities == ("Nacka",)
+    assert f.allocation_basis == "state_spending" and f.state_services_per_registered_year > 0
+    staff_paid = 0.0
     for _ in range(25):
         week = model.week
         model.step()
         registered = int(np.sum(model.population.municipality[model.registered] == 0))
-        expected = 0.90 * 18_600 * registered / 52
+        staff = model.employment_service.offices.cost_by_municipality()[0]
+        assert staff > 0, "Nacka's caseworkers cost something"
+        expected = 0.90 * (f.state_services_per_registered_year * registered / 52 + staff)
         got = {(r[1], r[2]): r[4] for r in model.ledger.rows(week) if r[3] == "state_transfer"}
-        assert got == {("state", nacka.payer): pytest.approx(expected, abs=0.005)}
+        # the ledger books whole öre: half an öre either way, and float noise at the half
+        assert got == {("state", nacka.payer): pytest.approx(expected, abs=0.0051)}
+        staff_paid += sum(r[4] for r in model.ledger.rows(week)
+                          if r[3] == "employment_service_staff" and r[1] == nacka.payer)
+    assert staff_paid > 0, "Nacka pays the caseworkers it took over"
+    state = {r[1] for r in model.ledger.rows() if r[3] == "employment_service_staff"}
+    assert state == {"state", nacka.payer}, "Varmdo's caseworkers stay with the state"
 
 
 # ----------------------------------------------------------------------- behaviour
@@ -176,7 +192,8 @@ def test_a_budget_bound_municipality_serves_fewer_when_the_transfer_runs_short(t
 
 def test_pilot_municipalities_start_ahead_and_others_catch_up_with_experience(tmp_path):
     model = ReformModel(small(tmp_path, "finland_te24"), arm="fi_2025")
-    pilot, other = model.municipalities[0], model.municipalities[1]
+    by_name = {m.name: m for m in model.municipalities}
+    pilot, other = by_name["Porvoo"], by_name["Loviisa"]
     assert pilot.spec.pilot and not other.spec.pilot
     start = other.capability
     assert pilot.capability > start

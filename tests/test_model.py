@@ -73,7 +73,13 @@ def check_week(model: ReformModel) -> None:
     else:
         assert not any(isinstance(a, Seeker) for a in model.agents)
     assert ((pop.tier[registered] >= 1) & (pop.tier[registered] <= 3)).all()
-    assert (pop.benefit[registered] != Benefit.NONE).all(), "every seeker has a benefit"
+    benefit = pop.benefit[registered]
+    assert np.isin(benefit, [b.value for b in Benefit]).all(), "a benefit outside Benefit"
+    insured = pop.insured[registered]
+    assert (insured[benefit == Benefit.UNEMPLOYMENT_INSURANCE] == 1).all(), (
+        "income-related insurance only in a spell that started on it")
+    assert (insured[benefit == Benefit.BASIC_INSURANCE] == 2).all(), (
+        "basic insurance only in a spell that started on it")
     # Every employed person has exactly one scheduled job ending and every inactive person one
     # scheduled return: the weekly stages pop those, and never scan the labour force.
     assert len(model.labour_market.endings) == counts[Status.EMPLOYED]

@@ -229,12 +229,15 @@ def test_caseworker_hours_are_a_cost_booked_in_the_ledger(municipal_scenario):
 
 
 def test_the_swedish_default_has_no_obligation_no_sanctions_and_no_waiting(small_config):
-    assert small_config.service_model == ServiceModel()
+    costed = ServiceModel(staff_cost_per_hour=small_config.service_model.staff_cost_per_hour)
+    assert small_config.service_model == costed, "the default model, only its staff costed"
     es = es_summary(run(small_config))
     assert small_config.service_model.preset == "se_default"
     assert es["obligation_checks_per_year"] == 0
     assert es["benefit_days_lost_per_year"] == 0 and es["meetings_waiting_per_week"] == 0
-    assert es["staff_cost_per_year"] == 0, "the Swedish baseline does not cost its staff"
+    # the Swedish baseline's caseworkers cost AF's administration (municipality_se.toml)
+    hours = es["caseworkers"] * small_config.service_model.caseworker_hours_week * 52
+    assert es["staff_cost_per_year"] == pytest.approx(hours * 1020.0, rel=1e-6)
 
 
 # ------------------------------------------------------------------------------ scenario

@@ -61,6 +61,12 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "no_world.toml": (
         "world.municipalities", ("either [[world.municipalities]] or [world.generate]",)),
     "municipalities_not_a_list.toml": ("world.municipalities", ("expected a list",)),
+    "unknown_data_area.toml": (
+        "world.areas[0]", ("unknown local labour market 'Porvon seutu'",
+                           "did you mean 'Porvoon seutu'?")),
+    "data_world_and_listed.toml": (
+        "world.municipalities", ("either [[world.municipalities]] or [world.generate]",
+                                 "world.from_data")),
     "table_expected.toml": ("labour_market", ("expected a table", "3 (int)")),
     "arm_not_a_table.toml": ("arms.lov", ("expected a table",)),
     "bad_arm_key.toml": (

@@ -3,8 +3,11 @@
 An office serves a municipality or a whole local labour market (`service_model.office`). Its
 caseworkers are fixed by the labour force (a budget) or sized to the seekers it had on
 average over the last review period (`staffing`); a share of their hours goes to meetings.
-Their time costs `staff_cost_per_hour`, paid by the state or, after a transfer such as TE24,
-by the office's municipalities in proportion to their labour force (evidence.md 4.1, 4.2).
+Their time costs `staff_cost_per_hour` (a full cost: the agency's administration spread over
+its caseworkers' hours, derived in each scenario), paid by the state or, after a transfer such
+as TE24 or a municipal takeover, by the office's municipalities that the funding rule covers, in
+proportion to their labour force (evidence.md 4.1, 4.2); a municipality pays from the budget
+its transfers fill.
 """
 
 from __future__ import annotations
@@ -62,17 +65,31 @@ class Offices:
         """Caseworker hours for meetings this week, by office."""
         return self.caseworkers * self.rules.caseworker_hours_week * self.rules.meeting_share
 
-    def pay(self, model, week: int) -> float:
-        """A week of caseworker time at its cost per hour, to the ledger; returns the cost."""
+    def cost_by_municipality(self) -> np.ndarray:
+        """This week's caseworker cost by municipality: each office's cost shared over its
+        municipalities by labour force."""
         r = self.rules
         cost = self.caseworkers * r.caseworker_hours_week * r.staff_cost_per_hour
-        if not cost.any():
-            return float(cost.sum())
-        if r.staff_payer == "state":
-            model.ledger.pay(week, STATE, STAFF, STAFF, float(cost.sum()))
-            return float(cost.sum())
         office = self.of_municipality
-        share = self.municipal_labour_force / self.labour_force[office]
-        for m, amount in zip(model.municipalities, cost[office] * share, strict=True):
-            model.ledger.pay(week, m.payer, STAFF, STAFF, float(amount))
+        return cost[office] * self.municipal_labour_force / self.labour_force[office]
+
+    def municipal_payers(self, covered: np.ndarray) -> np.ndarray:
+        """Which municipalities pay their caseworkers: those the funding rule covers, where
+        the service model puts the staff with the municipalities."""
+        return covered & (self.rules.staff_payer == "municipality")
+
+    def pay(self, model, week: int, covered: np.ndarray | None = None) -> float:
+        """A week of caseworker time at its cost per hour, to the ledger; returns the cost.
+        `covered`: the municipalities the funding rule applies to (default: public finance's)."""
+        covered = model.finance.covered if covered is None else covered
+        cost = self.cost_by_municipality()
+        if not cost.any():
+            return 0.0
+        own = self.municipal_payers(covered)
+        if not own.all():
+            model.ledger.pay(week, STATE, STAFF, STAFF, float(cost[~own].sum()))
+        for m in np.flatnonzero(own):
+            muni = model.municipalities[m]
+            model.ledger.pay(week, muni.payer, STAFF, STAFF, float(cost[m]))
+            muni.spend(float(cost[m]))
         return float(cost.sum())

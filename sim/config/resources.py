@@ -26,7 +26,7 @@ def persons(config) -> int:
     w = config.world
     if w.generate is not None:
         return w.generate.labour_force + 100 * w.generate.municipalities
-    return sum(m.labour_force for m in w.municipalities)
+    return sum(m.labour_force for m in w.listed())  # listed, or loaded from sim/data
 
 
 def estimated_bytes(config) -> int:

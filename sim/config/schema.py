@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim import geography
 from sim.config.build import ScenarioError
 from sim.rules.benefits import BenefitRules
 from sim.rules.funding import FundingRules, MunicipalBehaviour
@@ -52,7 +53,8 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class MunicipalitySpec:
-    """A municipality: its labour force (persons) and the local labour market it belongs to."""
+    """A municipality: its labour force (persons) and the local labour market it belongs to;
+    `code` is its official code where it is a real one (kommunkod, kuntanumero)."""
 
     name: str = setting(help="The municipality's name.")
     labour_force: int = setting(lo=100, hi=20_000_000, unit="persons",
@@ -62,6 +64,7 @@ class MunicipalitySpec:
                           help="Ran the employment pilots (starts ahead in running services).")
     capability: float = setting(1.0, lo=0.0, hi=3.0, unit="index",
                                 help="How well it runs services (1 = as well as the state).")
+    code: str = setting("", help="Its official code where it is real (kommunkod, kuntanumero).")
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,41 @@ class GeneratedWorld:
 
 @dataclass(frozen=True)
 class WorldSettings:
-    """Who lives where and what they can do."""
+    """Who lives where and what they can do.
+
+    A world is one of: listed municipalities (`[[world.municipalities]]`), a generated country
+    (`[world.generate]`), or a country's real municipalities from the package data
+    (`from_data = "se" | "fi"`, sim/geography.py): all of them, or those of some local labour
+    markets (`areas`: LA region codes in Sweden, employment-area codes or names in Finland)
+    and/or some municipality codes (`codes`); each with its population times
+    `labour_force_share` in the labour force. Pilots are the data's flag (Sweden: the 32 KROM
+    pilots) plus `pilot_codes` and the municipalities of `pilot_areas`; pilots start with
+    `capability_pilot`, the others with `capability_other`.
+    """
 
     country: str = setting("se", choices=("se", "fi"), help="Country whose rules and data apply.")
     municipalities: tuple[MunicipalitySpec, ...] = setting(
         (),
         help="The municipalities ([[world.municipalities]]), or give [world.generate].")
     generate: GeneratedWorld | None = setting(None)
+    from_data: str | None = setting(
+        None, choices=geography.COUNTRIES,
+        help="Load the country's real municipalities from the package data (sim/data).")
+    areas: tuple[str, ...] = setting(
+        (), help="With from_data: only these local labour markets (codes or names).")
+    codes: tuple[str, ...] = setting(
+        (), help="With from_data: only these municipalities (official codes).")
+    labour_force_share: float = setting(
+        0.5, lo=0.0001, hi=1.0, unit="share",
+        help="With from_data: persons in the labour force per inhabitant.")
+    pilot_codes: tuple[str, ...] = setting(
+        (), help="With from_data: municipalities (codes) flagged as pilots.")
+    pilot_areas: tuple[str, ...] = setting(
+        (), help="With from_data: local labour markets whose municipalities are pilots.")
+    capability_pilot: float = setting(1.0, lo=0.0, hi=3.0, unit="index",
+                                      help="With from_data: pilots' starting capability.")
+    capability_other: float = setting(1.0, lo=0.0, hi=3.0, unit="index",
+                                      help="With from_data: other municipalities' capability.")
     occupations: int = setting(12, lo=1, hi=64, help="Occupation groups.")
     occupation_similarity: float = setting(
         0.35, lo=0.0, hi=1.0, unit="share",
@@ -103,8 +134,18 @@ class WorldSettings:
     skill_sd: float = setting(0.4, lo=0.0, hi=5.0, unit="sd", help="Spread of skill within a band.")
 
     def check(self):
-        if bool(self.municipalities) == (self.generate is not None):
-            yield "municipalities", "give either [[world.municipalities]] or [world.generate]"
+        kinds = bool(self.municipalities) + (self.generate is not None) + bool(self.from_data)
+        if kinds != 1:
+            yield "municipalities", ("give one world: either [[world.municipalities]] or "
+                                     "[world.generate], or world.from_data = \"se\" | \"fi\"")
+        if self.from_data:
+            if self.from_data != self.country:
+                yield "from_data", (f"{self.from_data!r} is not world.country "
+                                    f"{self.country!r}; set both to the same country")
+            yield from geography.problems(self.from_data, self.areas, self.codes,
+                                          self.pilot_codes, self.pilot_areas)
+        elif self.areas or self.codes or self.pilot_codes or self.pilot_areas:
+            yield "areas", "areas, codes, pilot_codes and pilot_areas need world.from_data"
         names = [m.name for m in self.municipalities]
         if len(set(names)) != len(names):
             yield "municipalities", "municipality names must be unique"
@@ -112,6 +153,18 @@ class WorldSettings:
         for key in ("skill_by_education", "skill_by_age"):
             if len(getattr(self, key)) != 3:
                 yield key, "needs 3 values (one per band)"
+
+    def listed(self) -> tuple[MunicipalitySpec, ...]:
+        """The municipalities as listed or loaded from the data (none for a generated world,
+        which needs the run's seed: sim/population.py)."""
+        if not self.from_data:
+            return self.municipalities
+        return tuple(
+            MunicipalitySpec(**m, capability=self.capability_pilot if m["pilot"]
+                             else self.capability_other)
+            for m in geography.municipalities(self.from_data, self.areas, self.codes,
+                                              self.labour_force_share, self.pilot_codes,
+                                              self.pilot_areas))
 
 
 @dataclass(frozen=True)
@@ -291,7 +344,7 @@ class Config:
              "of the configuration is the shared history's rules.")
 
     def check(self):
-        names = {m.name for m in self.world.municipalities}
+        names = {m.name for m in self.world.listed()}
         for i, muni in enumerate(self.funding.municipalities):
             if names and muni not in names:
                 yield (f"funding.municipalities[{i}]",

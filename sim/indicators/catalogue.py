@@ -279,3 +279,61 @@ SUMMARY: tuple[Indicator, ...] = (
        "job", "Service spending per sustained job.", "ratio:services.{scheme}.service_spend/"
        "services.{scheme}.sustained_jobs"),
 )
+
+
+# ------------------------------------------------- public money: benefits, co-financing, funding
+# Appended by the public-finance work (sim/public_finance.py, sim/entitlement.py,
+# sim/municipal_accounts.py). Placeholders: `{cofbenefit}` a co-financed benefit (its ledger
+# category, e.g. labour_market_subsidy), `{cofband}` a band of accumulated benefit days of the
+# funding rule ("1-100", "101-200", "301+"; none under a rule without co-financing).
+_RECIPIENTS = (
+    ("insurance", "income-related insurance", "income-related insurance (a-kassa, "
+     "earnings-related allowance)"),
+    ("basic", "basic insurance", "basic insurance (grundbelopp, basic allowance)"),
+    ("follow_on", "the follow-on benefit", "the follow-on (activity support in a programme, "
+     "labour market subsidy)"),
+    ("social_assistance", "social assistance only", "social assistance and no unemployment "
+     "benefit"),
+    ("none", "no benefit", "neither an unemployment benefit nor social assistance"),
+)
+WEEKLY += (
+    *(_i(f"recipients.{k}", "persons", f"Seekers on {short}", f"Registered seekers drawing "
+         f"{long} at this week's payments.", missing=0.0) for k, short, long in _RECIPIENTS),
+    _i("cofinancing.{cofbenefit}.{cofband}.municipal", "money", "Co-financing, {cofbenefit} "
+       "days {cofband}: municipal part", "The municipalities' share of the co-financed "
+       "amount paid for benefit days in the band this week.", missing=0.0),
+    _i("cofinancing.{cofbenefit}.{cofband}.state", "money", "Co-financing, {cofbenefit} "
+       "days {cofband}: state part", "The state's share of the co-financed amount paid for "
+       "benefit days in the band this week (of the earnings-related allowance: of its basic "
+       "part).", missing=0.0),
+)
+SUMMARY += (
+    *(_i(f"recipients.{k}", "persons", f"Seekers on {short} (average)", f"Registered seekers "
+         f"drawing {long}, average week.", f"mean:recipients.{k}", missing=0.0)
+      for k, short, long in _RECIPIENTS),
+    _i("cofinancing_per_year.{cofbenefit}.{cofband}.municipal", "money_per_year",
+       "Co-financing a year, {cofbenefit} days {cofband}: municipal part", "The "
+       "municipalities' share of the co-financed amount for benefit days in the band, a year.",
+       "per_year:cofinancing.{cofbenefit}.{cofband}.municipal", missing=0.0),
+    _i("cofinancing_per_year.{cofbenefit}.{cofband}.state", "money_per_year",
+       "Co-financing a year, {cofbenefit} days {cofband}: state part", "The state's share of "
+       "the co-financed amount for benefit days in the band, a year.",
+       "per_year:cofinancing.{cofbenefit}.{cofband}.state", missing=0.0),
+    _i("funding.registered_covered", "persons", "Registered in the covered municipalities",
+       "Registered seekers of the municipalities the funding rule covers, average week.",
+       "final"),
+    _i("funding.state_services_per_registered_year", "money", "State spending on services "
+       "per registered seeker-year (covered)", "Services the state bought for the covered "
+       "municipalities' seekers (attributed by participants), per registered seeker-year: "
+       "the reference of an allocation on the state_spending basis.", "final"),
+    _i("funding.state_staff_per_registered_year", "money", "State caseworker cost per "
+       "registered seeker-year (covered)", "The caseworkers the state pays for the covered "
+       "municipalities' seekers, per registered seeker-year.", "final"),
+    _i("funding.transfer_per_registered_year", "money", "Transfer per registered seeker-year "
+       "(covered)", "The state's transfers to the covered municipalities per registered "
+       "seeker-year.", "final"),
+    _i("funding.municipal_services_staff_per_registered_year", "money", "Municipal spending "
+       "on services and caseworkers per registered seeker-year (covered)", "What the covered "
+       "municipalities paid for services and caseworkers per registered seeker-year.",
+       "final"),
+)

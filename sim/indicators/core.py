@@ -75,16 +75,35 @@ class Context:
     categories: tuple[str, ...] = ()
     parties: tuple[str, ...] = ("state",)
     sanction_steps: int = 1
+    cofbenefits: tuple[str, ...] = ()  # co-financed benefits, by ledger category
+    cofbands: tuple[str, ...] = ()  # co-financing bands of benefit days ("101-200")
 
     @classmethod
-    def of(cls, config) -> Context:
+    def of(cls, config, *also) -> Context:
+        """The context of a run under `config`; `also`: the rules of a reform the run adopts
+        later (None: none), whose co-financing bands and benefits are added."""
         from sim.ledger import CATEGORIES
 
         ladders = [config.service_model.sanction_ladder_days,
                    config.service_model.control().sanction_ladder_days]
         parties = ("state", *(f"municipality:{m}" for m in _municipality_names(config)))
+        cofbenefits, cofbands = _cofinancing(config, *also)
         return cls(tuple(config.services), config.tiers, CATEGORIES, parties,
-                   max(len(x) for x in ladders))
+                   max(len(x) for x in ladders), cofbenefits, cofbands)
+
+
+def _cofinancing(*configs) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Co-financed benefits (their ledger categories) and bands of benefit days under any of
+    `configs` (None skipped), in order of first appearance."""
+    benefits, bands = {}, {}
+    for config in configs:
+        if config is None:
+            continue
+        kinds = dict(zip(("insurance", "basic", "follow_on"), config.benefits.categories,
+                         strict=True))
+        benefits.update(dict.fromkeys(kinds[k] for k in config.funding.cofinanced))
+        bands.update(dict.fromkeys(config.funding.band_names()))
+    return tuple(benefits), tuple(bands)
 
 
 def _municipality_names(config) -> list[str]:
@@ -114,6 +133,8 @@ def _values(ctx: Context) -> dict[str, list[dict]]:
         "event": [{"event": e} for e in PROVIDER_EVENTS],
         "horizon": [{"horizon": h, "months": m} for h, m in HORIZONS.items()],
         "stars": [{"stars": k} for k in range(1, MAX_STARS + 1)],
+        "cofbenefit": [{"cofbenefit": c} for c in ctx.cofbenefits],
+        "cofband": [{"cofband": b} for b in ctx.cofbands],
     }
 
 

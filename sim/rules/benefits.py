@@ -7,9 +7,31 @@ Four kinds of benefit, named by what they are in each country:
   400 days);
 - basic insurance: Sweden's basic amount (grundbelopp, 510 SEK a day) for those meeting the work
   condition outside a fund; Finland's basic allowance (37.21 EUR a day, 400 days);
-- the tax-funded follow-on: Sweden's activity support in the job and development guarantee;
-  Finland's labour market subsidy (37.21 EUR a day, no time limit);
-- social assistance, from the municipality, for those with none of these.
+- the tax-funded follow-on: Sweden's activity support, paid only to participants in a
+  labour-market programme, here the job and development guarantee; Finland's labour market
+  subsidy (37.21 EUR a day, means-tested, no time limit);
+- social assistance (ekonomiskt bistånd / perustoimeentulotuki), means-tested on the household.
+
+Who draws what is entitlement, not a default (sim/entitlement.py): a new spell starts on
+income-related insurance if the seeker meets the work condition, is a fund member and claims it
+(`insurance_take_up`), on basic insurance if the seeker meets it outside a fund and claims it
+(`basic_take_up`), else on nothing. When insurance runs out, or after `follow_on_wait_weeks`
+registered without it, a share `follow_on_take_up` moves to the follow-on: in Sweden those who
+enter the guarantee and take part (everyone else who exhausts draws no state benefit), in
+Finland those who pass the subsidy's means test (`follow_on_wait_weeks` = 0: from the start).
+A seeker with no unemployment benefit draws social assistance with probability
+`assistance_take_up` (the household means test: a partner's income, savings). The follow-on pays
+`follow_on_rate` of the last wage (capped) to those whose spell started on income-related
+insurance, and its floor to others. Social assistance is paid by the municipality, in Finland
+half by the state (`social_assistance_state_share`, evidence.md 5.2).
+
+Take-up rates are [EST]: evidence.md has no figure for them. The Swedish ones are set so that a
+national run spends about what the 2025 budget gives unemployment insurance and activity
+support per registered seeker, and about half of social assistance goes to seekers (evidence.md
+5.1); the derivation is in scenarios/municipality_se.toml and scenarios/national_se.toml.
+`social_assistance_month` is per month of receipt: Sweden 75,045 SEK per household-year
+(2024) over 6.6 months a year on assistance (2013) is 11,370 SEK a month [EST, evidence.md 5.1];
+Finland 528 EUR per household-month (Kela 2024, evidence.md 5.2).
 
 A step is [first day, factor, daily cap, daily floor]: from that benefit day the daily amount is
 max(floor, min(cap, factor x (base + share x max(0, daily wage - base)))); Sweden has base 0 and
@@ -40,7 +62,13 @@ PRESETS: dict[str, dict] = {
         follow_on_floor=223.0,
         follow_on_after_basic=True,
         cofinanced_insurance_daily=0.0,
-        social_assistance_month=6250.0,
+        social_assistance_month=11370.0,
+        insurance_take_up=0.80,
+        basic_take_up=1.0,
+        follow_on_take_up=0.55,
+        follow_on_wait_weeks=64,
+        assistance_take_up=0.28,
+        social_assistance_state_share=0.0,
     ),
     "fi": dict(
         currency="EUR",
@@ -56,6 +84,12 @@ PRESETS: dict[str, dict] = {
         follow_on_after_basic=True,
         cofinanced_insurance_daily=37.21,
         social_assistance_month=528.0,
+        insurance_take_up=1.0,
+        basic_take_up=1.0,
+        follow_on_take_up=0.95,
+        follow_on_wait_weeks=0,
+        assistance_take_up=0.5,
+        social_assistance_state_share=0.5,
     ),
 }
 
@@ -86,6 +120,12 @@ class BenefitRules(Preset):
     follow_on_after_basic: bool | None = setting(None)
     cofinanced_insurance_daily: float | None = setting(None, lo=0.0, hi=1e5)
     social_assistance_month: float | None = setting(None, lo=0.0, hi=1e6)
+    insurance_take_up: float | None = setting(None, lo=0.0, hi=1.0)
+    basic_take_up: float | None = setting(None, lo=0.0, hi=1.0)
+    follow_on_take_up: float | None = setting(None, lo=0.0, hi=1.0)
+    follow_on_wait_weeks: int | None = setting(None, lo=0, hi=5200)
+    assistance_take_up: float | None = setting(None, lo=0.0, hi=1.0)
+    social_assistance_state_share: float | None = setting(None, lo=0.0, hi=1.0)
     member_share: float = setting(0.75, lo=0.0, hi=1.0)
     work_weeks: int = setting(26, lo=0, hi=520)
     days_per_week: int = setting(5, lo=0, hi=7)
@@ -124,10 +164,14 @@ class BenefitRules(Preset):
             total[on] += self.insurance_daily(wage[on], first_day[on] + j)
         return total
 
-    def follow_on_daily(self, wage: np.ndarray) -> np.ndarray:
+    def follow_on_daily(self, wage: np.ndarray, income_related=True) -> np.ndarray:
+        """The follow-on's daily amount: `follow_on_rate` of the last daily wage between the
+        floor and the cap for those whose spell started on income-related insurance
+        (`income_related`, a bool or an array of them), the floor for others."""
         daily_wage = wage / self.workdays_per_month
-        return np.maximum(self.follow_on_floor,
-                          np.minimum(self.follow_on_cap, self.follow_on_rate * daily_wage))
+        related = np.maximum(self.follow_on_floor,
+                             np.minimum(self.follow_on_cap, self.follow_on_rate * daily_wage))
+        return np.where(income_related, related, self.follow_on_floor)
 
     def social_assistance_week(self) -> float:
         return self.social_assistance_month * 12 / 52

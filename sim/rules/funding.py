@@ -16,6 +16,16 @@
 
 A band is [first benefit day, municipal share]. The benefits a band applies to are named by kind:
 `insurance` (its basic part: `benefits.cofinanced_insurance_daily` a day), `basic`, `follow_on`.
+
+What the allocation is (`allocation_basis`):
+- `budget`: `allocation_per_registered_year` per registered seeker plus
+  `allocation_per_labour_force_year` per person in the labour force, figures from a budget.
+- `state_spending`: what the state itself spends on the tasks it hands over, so that a share of
+  90 % is 10 % less than the state spends, by construction: `state_services_per_registered_year`
+  per registered seeker (the services the state bought for the municipality's seekers, measured
+  in a run where the state pays: the summary's `funding.state_services_per_registered_year`),
+  plus, where the municipality takes over the caseworkers too, what they cost the state that
+  week (the offices' cost for the municipality's seekers, computed in the run).
 """
 
 from __future__ import annotations
@@ -58,6 +68,8 @@ class FundingRules(Preset):
     municipalities: tuple[str, ...] = setting(())
     allocation_per_registered_year: float = setting(18_600.0, lo=0.0, hi=1e8)
     allocation_per_labour_force_year: float = setting(0.0, lo=0.0, hi=1e8)
+    allocation_basis: str = setting("budget", choices=("budget", "state_spending"))
+    state_services_per_registered_year: float = setting(0.0, lo=0.0, hi=1e8)
 
     def check(self):
         days = [b[0] for b in self.cofinancing_bands]
@@ -83,15 +95,51 @@ class FundingRules(Preset):
             total[on] += self.municipal_share(first_day[on] + j)
         return total
 
+    def band_names(self) -> tuple[str, ...]:
+        """Names of the co-financing bands by benefit day ("101-200", "301+"), with the days
+        before the first band ("1-100") where the state pays all."""
+        starts = [int(b[0]) for b in self.cofinancing_bands]
+        if not starts:
+            return ()
+        if starts[0] > 1:
+            starts = [1, *starts]
+        ends = [f"{b - 1}" for b in starts[1:]] + [""]
+        return tuple(f"{a}-{e}" if e else f"{a}+" for a, e in zip(starts, ends, strict=True))
+
+    def days_by_band(self, first_day: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Days in each band (columns as `band_names`) of `days` days from accumulated day
+        `first_day`, per person."""
+        names = self.band_names()
+        starts = [int(b[0]) for b in self.cofinancing_bands]
+        starts = starts if starts and starts[0] <= 1 else [1, *starts]
+        lo = np.asarray(first_day, dtype=np.int64)[:, None]
+        hi = lo + np.asarray(days, dtype=np.int64)[:, None]  # one past the last day
+        a = np.asarray(starts, dtype=np.int64)[None, :]
+        b = np.r_[starts[1:], np.iinfo(np.int64).max // 2][None, :]
+        out = np.clip(np.minimum(hi, b) - np.maximum(lo, a), 0, None)
+        return out.reshape(len(lo), len(names))
+
+    def band_shares(self) -> np.ndarray:
+        """The municipal share of each band (as `band_names`)."""
+        shares = [float(b[1]) for b in self.cofinancing_bands]
+        starts = [int(b[0]) for b in self.cofinancing_bands]
+        return np.asarray(shares if not starts or starts[0] <= 1 else [0.0, *shares])
+
     def next_band_day(self, days: np.ndarray) -> np.ndarray:
         """The first day of the next co-financing band (inf past the last)."""
         starts = np.array([b[0] for b in self.cofinancing_bands] + [np.inf])
         return starts[np.searchsorted(starts, days, side="right")]
 
-    def weekly_transfer(self, registered: np.ndarray, labour_force: np.ndarray) -> np.ndarray:
-        """The state's transfer to each municipality this week: a share of its allocation."""
-        allocation = (self.allocation_per_registered_year * registered
-                      + self.allocation_per_labour_force_year * labour_force) / 52
+    def weekly_transfer(self, registered: np.ndarray, labour_force: np.ndarray,
+                        staff_cost=0.0) -> np.ndarray:
+        """The state's transfer to each municipality this week: a share of its allocation.
+        `staff_cost` is this week's caseworker cost the municipality took over from the
+        state (counted under the `state_spending` basis)."""
+        if self.allocation_basis == "state_spending":
+            allocation = self.state_services_per_registered_year * registered / 52 + staff_cost
+        else:
+            allocation = (self.allocation_per_registered_year * registered
+                          + self.allocation_per_labour_force_year * labour_force) / 52
         return self.transfer_share * allocation
 
 

@@ -21,8 +21,11 @@ class ReferralRules:
     service_weeks: int = setting(26, lo=1, hi=520)
     extension_weeks: int = setting(26, lo=0, hi=520)
     extension_share: float = setting(0.5, lo=0.0, hi=1.0)
+    # which benefits make a seeker eligible; "none": seekers drawing no benefit at all (a
+    # seeker's benefit follows entitlement and take-up, sim/entitlement.py)
     benefits: tuple[str, ...] = setting(
-        ("unemployment_insurance", "activity_support", "social_assistance"),
-        choices=("unemployment_insurance", "activity_support", "social_assistance"),
+        ("unemployment_insurance", "activity_support", "social_assistance", "none"),
+        choices=("unemployment_insurance", "activity_support", "social_assistance", "none",
+                 "basic_insurance"),
     )
 
