@@ -23,7 +23,8 @@ SCENARIOS = ROOT / "scenarios"
 
 
 def small(tmp_path: Path, scenario: str, extra: str = "", weeks: int = 30) -> Path:
-    """A small copy of a shipped scenario: the same rules on a few thousand persons."""
+    """A small copy of a shipped scenario: the same rules on a few thousand persons, each
+    arm's from the start (no reform date)."""
     base = load(SCENARIOS / f"{scenario}.toml").base
     if base.world.from_data:  # real municipalities: the same ones, a tenth of the size
         world = f"labour_force_share = {base.world.labour_force_share / 10}"
@@ -39,6 +40,7 @@ name = "small_{scenario}"
 [run]
 weeks = {weeks}
 burn_in_weeks = 20
+reform_week = -1
 [world]
 {world}
 {extra}""")

@@ -44,7 +44,7 @@ def nacka():
                                        "market": "Stockholm"},
                                       {"name": "Varmdo", "labour_force": 3000,
                                        "market": "Stockholm"}],
-             "run.weeks": 26, "run.burn_in_weeks": 20,
+             "run.weeks": 26, "run.burn_in_weeks": 20, "run.reform_week": -1,
              "services.nacka.referral.places": 150}
     runs = {}
     for arm in ("state", "municipal_takeover"):
@@ -184,8 +184,7 @@ def test_the_scenarios_services_reference_is_what_its_state_arm_spends():
     """nacka_takeover.toml's state_services_per_registered_year is measured in its own state
     arm; a change to the service or the labour market that moves it should fail here."""
     scenario = load(SCENARIOS / "nacka_takeover.toml")
-    config = override_config(scenario.arm("state"), {"run.burn_in_weeks": 156,
-                                                     "run.weeks": 104})
+    config = override_config(scenario.arm("state"), {"run.weeks": 104})
     model = ReformModel(config)
     model.run()
     measured = model.metrics.summary()["funding.state_services_per_registered_year"]

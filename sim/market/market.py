@@ -61,9 +61,11 @@ class Market:
     def adopt(self, scheme: ServiceScheme, week: int) -> None:
         """The reform's rules take effect: who pays, the regime's providers (an in-house
         service opens or closes; private providers' contracts end where the regime admits
-        none; a free-entry regime with no providers invites applicants), and the rules every
-        provider works under. Participants of a provider that leaves return to open search."""
+        none, and incumbents must pass a stricter admission screen; a free-entry regime with
+        no providers invites applicants), and the rules every provider works under.
+        Participants of a provider that leaves return to open search."""
         model = self.model
+        stricter = scheme.choice.admission_threshold > self.scheme.choice.admission_threshold
         self.scheme = scheme
         self.payer = model.finance.services_payer(scheme.purchaser)
         self.municipality_pays = self.payer == "municipality"
@@ -75,6 +77,8 @@ class Market:
             else:
                 prov.payment, prov.effect, prov.settings = (scheme.payment, scheme.effect,
                                                             scheme.providers)
+        if stricter and c.entry == "free":  # incumbents must pass the new admission screen
+            providers.rescreen(self, week)
         if c.in_house and not any(p.in_house for p in self.active):
             providers.add_in_house(self)
         if c.entry == "free" and not any(not p.in_house for p in self.active):

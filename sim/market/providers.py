@@ -65,6 +65,16 @@ def apply(market, n: int, week: int, screen: bool) -> list[Provider]:
             for t, s in zip(traits, signal, strict=True) if not screen or s >= threshold]
 
 
+def rescreen(market, week: int) -> None:
+    """Incumbents apply under a stricter admission screen (a new authorisation system):
+    those whose quality, as screening sees it, falls short leave."""
+    p, threshold = market.scheme.providers, market.scheme.choice.admission_threshold
+    gen = rng.generator(market.model.seed, market.stream + 6, week)
+    for prov in [q for q in market.active if not q.in_house]:
+        if quality_z(prov.effectiveness, p) + gen.normal() < threshold:
+            remove(market, prov, week, "not authorised")
+
+
 def exits(market, week: int) -> None:
     """Providers whose losses exceed what they can bear leave."""
     floor = market.scheme.providers.exit_cash
