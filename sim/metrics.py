@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim import indicators
+from sim.agents.municipality import pilot_indicators
 from sim.indicators import WEEKS_PER_MONTH
 from sim.week import Week
 
@@ -47,6 +48,7 @@ class Metrics:
 
     def record(self, week: Week) -> None:
         """Complete the week's row and keep it: stage 10."""
+        pilot_indicators(self.model, week)
         self.end_week(week.row)
 
     def end_week(self, w: dict) -> None:
@@ -124,6 +126,7 @@ class Metrics:
         f.update(self.public_finance(rows, years))
         f.update(model.finance.final_indicators(rows, years))
         f.update(self._employment_service_finals(col))
+        f.update(capability_gaps(self.rows))
         first, last = int(col["week"][0]), int(col["week"][-1])
         for qm in model.markets:
             f.update(qm.final_indicators(col, years, first, last))
@@ -185,3 +188,9 @@ def aggregate(spec: str, col: dict[str, np.ndarray], years: float) -> float:
         return float(x[-1] - (x[0] if len(x) > 1 else 0.0))
     raise ValueError(f"unknown aggregation {spec!r}")
 
+
+def capability_gaps(rows: list[dict]) -> dict:
+    """Pilots' capability minus the others' at the reform (week 0) and 104 weeks on."""
+    at = {r["week"]: r["pilots.capability"] - r["others.capability"] for r in rows}
+    return {"capability_gap.at_reform": at.get(0, float("nan")),
+            "capability_gap.two_years_on": at.get(104, float("nan"))}

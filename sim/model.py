@@ -37,6 +37,7 @@ STAGES: tuple[str, ...] = (
     "finance.entitlement",              #   are entitled to a benefit
     "register.enrol",                   #   and join the register
     "employment_service.meetings",      #   reprofiling; caseworker meetings as hours allow
+    "municipalities.pilot",             #   pilot municipalities run services before the reform
     "markets.intake",                   # 4 referral and 5 choice of provider
     "employment_service.search",        #   job-search effort: applications
     "markets.service",                  # 6 providers' hours raise applications, productivity

@@ -32,6 +32,7 @@ class RunResult:
     weekly: pa.Table
     summary: dict
     ledger: pa.Table
+    municipal: pa.Table  # each municipality's week
     scenario: str = ""
     arm: str | None = None
     labels: dict = field(default_factory=dict)  # e.g. sweep values, replication index
@@ -94,6 +95,7 @@ def simulate(
         weekly=model.metrics.table(),
         summary=model.metrics.summary(),
         ledger=model.ledger.table(),
+        municipal=model.finance.municipal_table(),
         scenario=scenario,
         arm=arm,
         labels=dict(labels or {}),

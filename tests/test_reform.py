@@ -133,3 +133,35 @@ def test_without_a_reform_date_an_arm_runs_its_own_rules_from_the_start(reform_p
     model = ReformModel(override_config(arm, {"run.reform_week": -1}), seed=3)
     assert model.reform is None and model.config.services["nacka"].choice.regime == "lov"
     assert any(not p.in_house for p in model.markets[0].providers)
+
+
+@pytest.fixture(scope="module")
+def te24():
+    """finland_te24 on a tenth of the area, its pilot and learning years shortened."""
+    from pathlib import Path
+
+    from sim.config import override_config
+
+    scenario = load(Path(__file__).resolve().parent.parent / "scenarios" / "finland_te24.toml")
+    quick = {"world.labour_force_share": 0.0475, "run.burn_in_weeks": 30, "run.weeks": 50,
+             "run.reform_week": 10, "municipal.pilot_weeks": 30, "municipal.learning_weeks": 15}
+    out = {}
+    for arm in ("fi_pre2025", "fi_2025"):
+        model = ReformModel(override_config(scenario.arm(arm), quick), seed=5)
+        model.run()
+        out[arm] = table(model)
+    return out
+
+
+def test_pilots_start_the_reform_ahead_and_the_others_catch_up_under_te24(te24):
+    for arm, t in te24.items():
+        gap = t["pilots.capability"] - t["others.capability"]
+        at = gap[t["week"] == 0][0]
+        assert at > 0.05, f"{arm}: the pilot's years put it ahead at the reform"
+    old, new = te24["fi_pre2025"], te24["fi_2025"]
+    gap_old = old["pilots.capability"] - old["others.capability"]
+    gap_new = new["pilots.capability"] - new["others.capability"]
+    assert gap_new[-1] < 0.5 * gap_new[new["week"] == 0][0], "running services, they learn"
+    assert gap_old[-1] == pytest.approx(gap_old[old["week"] == 0][0]), "without it, they don't"
+    before = new["week"] < 0
+    assert same(gap_old[before], gap_new[before]), "one shared history"

@@ -10,6 +10,7 @@ never be compared as if they were one experiment.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -66,7 +67,8 @@ def test_each_run_in_the_dataset_equals_its_own_weekly_table(dataset_batch):
     rows = data.filter(pc.equal(data.column("run_id"), spec.run_id))
     own = store.read_weekly(folder / store.RUNS_DIR / spec.run_id)
     for name in own.column_names:
-        assert rows.column(name).to_pylist() == own.column(name).to_pylist()
+        a, b = rows.column(name).to_numpy(), own.column(name).to_numpy()
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), name
 
 
 def test_compare_states_the_runs_it_used_and_warns_about_runs_left_out(tmp_path, capsys):

@@ -47,6 +47,11 @@ class Municipality(mesa.Agent):
         """A reform's behaviour rules take effect."""
         self.rules = config.municipal
 
+    def pilot(self, week) -> None:
+        """A pilot municipality runs services in the pilot years before the reform."""
+        if self.spec.pilot and -self.rules.pilot_weeks <= week.number < 0:
+            self.gain_experience()
+
     def gain_experience(self) -> None:
         """Another week of running services for its residents."""
         self.experience_weeks += 1
@@ -86,6 +91,25 @@ class Municipality(mesa.Agent):
                                   amount * state_share)
         self.model.ledger.pay(week, self.payer, self.households, "social_assistance",
                               amount * (1.0 - state_share))
+
+
+def pilot_indicators(model, week) -> None:
+    """Capability and residents' job finding of pilot and other municipalities this week
+    (labour-force weighted): the "same starting line" question, week by week."""
+    munis = model.municipalities
+    pilot = np.array([m.spec.pilot for m in munis])
+    weight = np.array([m.spec.labour_force for m in munis], dtype=float)
+    capability = np.array([m.capability for m in munis])
+    pop, seekers = model.population, week.seekers
+    where = pop.municipality[seekers]
+    n = np.bincount(where, minlength=len(munis))
+    hired = np.bincount(pop.municipality[week.hired], minlength=len(munis))
+    for group, mask in (("pilots", pilot), ("others", ~pilot)):
+        if mask.any():
+            week.row[f"{group}.capability"] = float(np.average(capability[mask],
+                                                               weights=weight[mask]))
+            week.row[f"{group}.seekers"] = int(n[mask].sum())
+            week.row[f"{group}.hires"] = int(hired[mask].sum())
 
 
 def referral_priority(behaviour, funding, cofinancing_days: np.ndarray) -> np.ndarray:

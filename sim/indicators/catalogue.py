@@ -337,3 +337,31 @@ SUMMARY += (
        "municipalities paid for services and caseworkers per registered seeker-year.",
        "final"),
 )
+
+# ------------------------------------------------ pilot and other municipalities (issue 13)
+WEEKLY += tuple(
+    x for group, who in (("pilots", "pilot municipalities"), ("others", "other municipalities"))
+    for x in (
+        _i(f"{group}.capability", "index", f"Service capability, {who}", "Labour-force "
+           f"weighted capability of the {who} (1 = the public service's reference).",
+           missing=float("nan")),
+        _i(f"{group}.seekers", "persons", f"Seekers, {who}", f"Seekers at matching living in "
+           f"the {who}.", missing=0.0),
+        _i(f"{group}.hires", "count", f"Hires, {who}", f"Hires of seekers living in the {who}.",
+           missing=0.0),
+    ))
+SUMMARY += (
+    *(_i(f"{group}.capability", "index", f"Service capability, {who} (average)", "Labour-"
+         f"force weighted capability of the {who}, average week.", f"mean:{group}.capability")
+      for group, who in (("pilots", "pilot municipalities"),
+                         ("others", "other municipalities"))),
+    *(_i(f"{group}.job_finding_rate", "share", f"Weekly job-finding, {who}", f"Hires over "
+         f"seekers living in the {who}.", f"ratio:{group}.hires/{group}.seekers")
+      for group, who in (("pilots", "pilot municipalities"),
+                         ("others", "other municipalities"))),
+    _i("capability_gap.at_reform", "index", "Capability gap at the reform (pilots - others)",
+       "Pilot municipalities' service capability minus the others' in week 0: how far from "
+       "the same starting line they start.", "final"),
+    _i("capability_gap.two_years_on", "index", "Capability gap two years on (pilots - "
+       "others)", "The same gap in week 104 from the reform.", "final"),
+)

@@ -151,7 +151,9 @@ class MunicipalBehaviour:
     starting line" question), and with `budget_rule = "transfer"` it sizes its services to the
     money it receives: no new intake while its budget is spent, and its own service run at the
     intensity the budget affords (down to half the planned hours).
-    `respond = false` switches every response off, so a funding change moves only money."""
+    `respond = false` switches every response off, so a funding change moves only money.
+    Pilot municipalities gain that experience for `pilot_weeks` before the reform, so at the
+    reform date they stand at different places and the others catch up, or not."""
 
     respond: bool = setting(True)
     targeting: str = setting("none", choices=("none", "cofinancing_band"))
@@ -159,4 +161,7 @@ class MunicipalBehaviour:
     targeting_weight: float = setting(4.0, lo=1.0, hi=100.0)
     learning_weeks: float = setting(104.0, lo=1.0, hi=5200.0)
     capability_max: float = setting(1.0, lo=0.0, hi=5.0)
+    # pilot municipalities ran services this many weeks before week 0 (the reform), gaining
+    # experience the others lack (Finland's 2021-24 pilots: from 1 March 2021, evidence.md 4.3)
+    pilot_weeks: int = setting(0, lo=0, hi=5200)
     budget_rule: str = setting("places", choices=("places", "transfer"))

@@ -1,8 +1,9 @@
 """Results on disk: the layout, atomic writers and readers of run and batch folders.
 
-A run's folder (`<root>/<run-id>/`) holds `weekly.parquet`, `ledger.parquet`, `summary.json` and
-`manifest.json`. It is written into a temporary folder and renamed into place, so a crash never
-leaves a half-written run; a folder with a missing or unreadable file is *damaged* and counts as
+A run's folder (`<root>/<run-id>/`) holds `weekly.parquet`, `ledger.parquet`,
+`municipalities.parquet` (each municipality's week), `summary.json` and `manifest.json`. It is
+written into a temporary folder and renamed into place, so a crash never leaves a half-written
+run; a folder with a missing or unreadable file is *damaged* and counts as
 not done, so a batch runs it again. A batch folder (`<out>/<scenario>/<batch>/`) holds `runs/`,
 `failed/`, `summary.parquet` (one row per run), `weekly/` (the tidy weekly dataset; both in
 sim/store/tables.py) and `manifest.json`; every file there is replaced atomically.
@@ -29,8 +30,9 @@ import sim
 from sim.config import ScenarioError
 
 WEEKLY_FILE, LEDGER_FILE = "weekly.parquet", "ledger.parquet"
+MUNICIPAL_FILE = "municipalities.parquet"
 RUN_SUMMARY_FILE, RUN_MANIFEST_FILE = "summary.json", "manifest.json"
-RUN_FILES = (WEEKLY_FILE, LEDGER_FILE, RUN_SUMMARY_FILE, RUN_MANIFEST_FILE)
+RUN_FILES = (WEEKLY_FILE, LEDGER_FILE, MUNICIPAL_FILE, RUN_SUMMARY_FILE, RUN_MANIFEST_FILE)
 RUNS_DIR, FAILED_DIR, WEEKLY_DIR = "runs", "failed", "weekly"
 SUMMARY_FILE, MANIFEST_FILE = "summary.parquet", "manifest.json"
 LOCK_FILE = ".lock"
@@ -104,6 +106,7 @@ def write_run(result, root: str | Path, engine: str = "local") -> Path:
     try:
         pq.write_table(result.weekly, tmp / WEEKLY_FILE)
         pq.write_table(result.ledger, tmp / LEDGER_FILE)
+        pq.write_table(result.municipal, tmp / MUNICIPAL_FILE)
         (tmp / RUN_SUMMARY_FILE).write_text(dumps(result.summary))
         (tmp / RUN_MANIFEST_FILE).write_text(dumps(result.manifest(engine)))
         if final.exists():
@@ -176,6 +179,11 @@ def read_weekly(run_dir: str | Path) -> pa.Table:
 
 def read_ledger(run_dir: str | Path, columns: list[str] | None = None) -> pa.Table:
     return read_table(Path(run_dir) / LEDGER_FILE, columns)
+
+
+def read_municipal(run_dir: str | Path) -> pa.Table:
+    """Each municipality's week: capability, seekers, hires, spending, co-financing, ..."""
+    return read_table(Path(run_dir) / MUNICIPAL_FILE)
 
 
 # ---------------------------------------------------------------------- atomic writing
