@@ -10,8 +10,8 @@ and 156 reported weeks, for two seeds so a lucky draw cannot pass.
 What was fitted to what (scenarios/municipality_se.toml, in the steady state of 20-year runs):
 `separation_rate` to the unemployment rate, `vacancy_rate` to the job-finding rate, and
 `employer_contacts` to the matching function's elasticity with respect to seekers
-(tests/evidence/test_matching.py). The long-term share and the hazards by spell length are not
-fitted: they are outcomes of stigma, discouragement and who is unemployed. The warm start
+(tests/evidence/test_matching.py), `stigma_per_week` to the long spells' hazard. The long-term
+share and the short spells' hazard are not fitted: they are outcomes. The warm start
 (`initial_*`) is set to the steady state, so the run does not drift after burn-in.
 """
 

@@ -64,6 +64,6 @@ def test_without_employers_search_hires_follow_the_seekers_almost_one_for_one(
                                      {"labour_market.employer_contacts": 0.0}),
                      vacancy_factors=(1.0,), separation_factors=(1.0,),
                      **{k: v for k, v in SMALL_DESIGN.items() if "factors" not in k})
-    assert alone.technology_seekers[0] > 0.72, "above the literature's range"
-    assert alone.technology_seekers[0] > measured.technology_seekers[0] + 0.04
+    assert alone.technology_seekers[0] > 0.7, "above the literature's range"
+    assert alone.technology_seekers[0] > measured.technology_seekers[0] + 0.05
     assert alone.technology_vacancies[0] < measured.technology_vacancies[0]
