@@ -29,6 +29,7 @@ class Vacancies:
     """Open vacancies as columns, kept sorted by (market, occupation) for the kernel."""
 
     def __init__(self):
+        self.id = np.empty(0, np.int64)  # a running number: names each vacancy's own draws
         self.market = np.empty(0, np.int32)
         self.occupation = np.empty(0, np.int32)
         self.threshold = np.empty(0, np.float64)
@@ -38,7 +39,8 @@ class Vacancies:
     def __len__(self) -> int:
         return len(self.market)
 
-    def add(self, market, occupation, threshold, wage, expiry) -> None:
+    def add(self, ids, market, occupation, threshold, wage, expiry) -> None:
+        self.id = np.concatenate([self.id, ids.astype(np.int64)])
         self.market = np.concatenate([self.market, market.astype(np.int32)])
         self.occupation = np.concatenate([self.occupation, occupation.astype(np.int32)])
         self.threshold = np.concatenate([self.threshold, threshold])
@@ -48,7 +50,7 @@ class Vacancies:
         self.keep(order)
 
     def keep(self, index: np.ndarray) -> None:
-        for name in ("market", "occupation", "threshold", "wage", "expiry"):
+        for name in ("id", "market", "occupation", "threshold", "wage", "expiry"):
             setattr(self, name, getattr(self, name)[index])
 
     def cell_ptr(self, n_markets: int, n_occ: int) -> np.ndarray:
@@ -75,7 +77,11 @@ class LabourMarket:
         self.weekly_vacancies = lm.vacancy_rate * self.cell_labour_force
         self.tiers = config.tiers
         self.expired = 0
+        self.posted = 0  # vacancies posted so far: the next vacancy's id
         self._by_tier: deque = deque(maxlen=53)  # (week, seekers, hires) by tier, recent weeks
+        # called as observe(week, kernel inputs, hired_vac) after each matching: measurements
+        # such as sim/evidence/matching.py's, which change nothing
+        self.observers: list = []
 
     def adopt(self, config: Config) -> None:
         """A reform's labour-market settings take effect (demand and flows)."""
@@ -152,7 +158,9 @@ class LabourMarket:
         )
         self.expired = int(np.sum(self.vacancies.expiry <= week))
         self.vacancies.keep(np.flatnonzero(self.vacancies.expiry > week))
-        self.vacancies.add(market, occ, threshold, wage, np.full(n, week + lm.vacancy_weeks))
+        ids = np.arange(self.posted, self.posted + n, dtype=np.int64)
+        self.posted += n
+        self.vacancies.add(ids, market, occ, threshold, wage, np.full(n, week + lm.vacancy_weeks))
         return n
 
     # ------------------------------------------------------------------------ separations
@@ -186,24 +194,29 @@ class LabourMarket:
         counts = np.bincount(pop.market[seekers], minlength=self.world.n_markets)
         seeker_ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
         vac = self.vacancies
-        hired_vac, n_apps = match_week(
-            self.seed,
-            week % (1 << 32),  # burn-in weeks are negative; the kernel's counters are not
-            seeker_ptr,
-            seekers.astype(np.int64),
-            pop.occupation[seekers].astype(np.int64),
-            pop.skill[seekers],
-            pop.spell_weeks[seekers].astype(np.float64),
-            applications.astype(np.float64),
-            boost.astype(np.float64),
-            vac.cell_ptr(self.world.n_markets, self.n_occ),
-            vac.threshold,
-            vac.wage,
-            self.similarity,
-            lm.screening_noise,
-            lm.stigma_per_week,
-            lm.stigma_cap_weeks,
+        inputs = dict(
+            seed=self.seed,
+            week=week % (1 << 32),  # burn-in weeks are negative; the kernel's counters are not
+            seeker_ptr=seeker_ptr,
+            seeker_id=seekers.astype(np.int64),
+            seeker_occ=pop.occupation[seekers].astype(np.int64),
+            seeker_skill=pop.skill[seekers],
+            seeker_spell=pop.spell_weeks[seekers].astype(np.float64),
+            seeker_apps=applications.astype(np.float64),
+            seeker_boost=boost.astype(np.float64),
+            vac_ptr=vac.cell_ptr(self.world.n_markets, self.n_occ),
+            vac_id=vac.id,
+            vac_threshold=vac.threshold,
+            vac_wage=vac.wage,
+            similarity=self.similarity,
+            noise_sd=lm.screening_noise,
+            stigma_per_week=lm.stigma_per_week,
+            stigma_cap_weeks=lm.stigma_cap_weeks,
+            contacts=lm.employer_contacts,
         )
+        hired_vac, n_apps, _ = match_week(**inputs)
+        for observe in self.observers:
+            observe(week, inputs, hired_vac)
         hit = hired_vac >= 0
         hired, filled = seekers[hit], hired_vac[hit]
         pop.wage[hired] = vac.wage[filled]
@@ -213,3 +226,4 @@ class LabourMarket:
         back = np.empty_like(order)
         back[order] = np.arange(len(order))
         return hired, n_apps[back]
+

@@ -175,6 +175,7 @@ def test_seekers_who_never_apply_climb_the_ladder_week_by_week(municipal_scenari
     period ends in a detected lapse; benefits withhold 5 days a week while days are pending."""
     config = small(municipal_scenario, 6000, weeks=30, **{
         "service_model.preset": "fi_nordic", "labour_market.applications": 0.0,
+        "labour_market.employer_contacts": 0.0,  # nor does an employer call them
         "labour_market.inactivity_rate": 0.0,
         "service_model.obligation_compliance": 0.0, "service_model.sanction_compliance_gain": 0.0,
         "service_model.detection_with_meeting": 1.0,

@@ -210,6 +210,9 @@ class LabourMarketSettings:
         help="Duration stigma: perceived productivity lost per week unemployed.")
     stigma_cap_weeks: float = setting(78.0, lo=0.0, hi=1000.0, unit="weeks",
                                       help="Spell length after which the stigma stops growing.")
+    employer_contacts: float = setting(
+        0.0, lo=0.0, hi=64.0, unit="per week",
+        help="Registered seekers each open vacancy's employer contacts a week [EST].")
     inactivity_rate: float = setting(0.006, lo=0.0, hi=0.5, unit="per week",
                                      help="Chance a seeker leaves the labour force in a week.")
     reentry_weeks: float = setting(52.0, lo=1.0, hi=1000.0, unit="weeks",

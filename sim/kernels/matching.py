@@ -1,22 +1,41 @@
-"""Weekly job matching: applications, screening and offers in local labour markets (Numba).
+"""Weekly job matching: applications, employers' own search, screening and offers (Numba).
 
 Why this shape: matching is the hot loop of the simulation, so it runs compiled and in parallel
 over local labour markets, which never interact within a week. Every random number is a
-counter-based draw named by (seed, stream, week, person id, sub), so the result does not depend
-on thread count or market order, and the pure-Python twin in `reference.py` reproduces it bit for
-bit (the test suite checks this). Only +, -, *, /, comparisons, floor and int conversion touch
-floats, in a fixed order, with no fastmath, so there is nothing for compilers to reorder.
+counter-based draw named by (seed, stream, week, person or vacancy id, sub), so the result does
+not depend on thread count or market order, and the pure-Python twin in `reference.py`
+reproduces it bit for bit (the test suite checks this). Only +, -, *, /, comparisons, floor and
+int conversion touch floats, in a fixed order, with no fastmath, so there is nothing for
+compilers to reorder.
+
+Both sides search. Seekers apply to vacancies; employers do not only wait for applications but
+also look for candidates themselves: each open vacancy contacts `contacts` registered seekers a
+week (searching the register's CVs, asking the employment service for candidates), drawn from
+its market by occupational similarity and screened like an application. Why: with applications
+alone, hires were limited by how many qualified applications arrive, so they rose almost one for
+one with seekers (elasticity about 0.8 holding the pool's composition fixed) and hardly with
+vacancies, against 0.5-0.7 for unemployment in the literature (Petrongolo & Pissarides 2001,
+evidence.md 5.3). Employers' search makes hires grow with vacancies for a given pool, and
+spreads each employer's contacts over more seekers when there are more of them: congestion on
+the seekers' side. It is also the stock-flow channel of the Swedish evidence (Forslund &
+Johansson 2007, evidence.md 5.3): a new vacancy meets the whole stock of seekers at once. A
+seeker's own effort moves only the application channel, so extra search by some displaces part
+of others' hires (Progress, evidence.md 6) instead of adding hires one for one.
 
 Per market:
 1. target weights: similarity[a, b] * (vacancies in cell (m, b)), as a cumulative sum over b;
 2. each seeker sends n ~ floor(apps) + Bernoulli(frac(apps)) applications (at most MAX_APPS):
    target occupation by inverse CDF, vacancy uniformly within the cell; the employer perceives
    skill + boost - stigma * min(spell, cap) + noise_sd * z with z an Irwin-Hall(4) normal;
-3. each vacancy offers to its best applicant at or above its threshold (ties: lower seeker row);
-4. each seeker accepts the best-paid offer (ties: lower vacancy row); declined vacancies stay
+3. each vacancy (in row order) makes n ~ floor(contacts) + Bernoulli(frac) contacts: seeker
+   occupation a by inverse CDF of similarity[a, b] * (seekers of occupation a in the market),
+   seeker uniformly within it (row order), screened as in 2 with draws of its own streams;
+4. each vacancy offers to its best candidate at or above its threshold (ties: the candidate
+   seen first, applications in seeker-row order before the vacancy's own contacts);
+5. each seeker accepts the best-paid offer (ties: lower vacancy row); declined vacancies stay
    open this week (a single round, no deferred acceptance).
-Applications are screened as they are generated, so memory is O(seekers + vacancies) per market
-and time O(applications * log(n_occ) + seekers + vacancies + n_occ^2).
+Candidates are screened as they are drawn, so memory is O(seekers + vacancies) per market and
+time O((applications + contacts) * log(n_occ) + seekers + vacancies + n_occ^2).
 """
 
 from __future__ import annotations
@@ -28,8 +47,52 @@ from sim.kernels.rng import stream_id, uniform
 
 S_APP = stream_id("applications")
 S_SCREEN = stream_id("screening")
-MAX_APPS = 64
+S_CONTACT = stream_id("employer-contacts")
+S_CONTACT_SCREEN = stream_id("employer-contact-screening")
+MAX_APPS = 64  # at most this many applications per seeker, and contacts per vacancy, a week
 SQRT3 = 1.7320508075688772  # the double nearest sqrt(3); a literal so both twins share it
+
+
+@njit(cache=True, inline="always")
+def _draw_count(rate, seed, stream, week, index):
+    """floor(rate) + Bernoulli(frac(rate)), at most MAX_APPS; draw sub 0 of (stream, index)."""
+    if rate >= MAX_APPS:
+        return MAX_APPS
+    if not rate > 0.0:  # also NaN
+        return 0
+    fl = np.floor(rate)
+    n = int(fl)
+    frac = rate - fl
+    if frac > 0.0 and uniform(seed, stream, week, index, 0) < frac:
+        n += 1
+    return n
+
+
+@njit(cache=True, inline="always")
+def _noise(seed, stream, week, index, j):
+    """An Irwin-Hall(4) standard normal from draws 4j .. 4j+3 of (stream, index)."""
+    q = 4 * j
+    return (
+        uniform(seed, stream, week, index, q)
+        + uniform(seed, stream, week, index, q + 1)
+        + uniform(seed, stream, week, index, q + 2)
+        + uniform(seed, stream, week, index, q + 3)
+        - 2.0
+    ) * SQRT3
+
+
+@njit(cache=True, inline="always")
+def _first_above(cum, a, x, n):
+    """First b in 0..n-1 with cum[a, b] > x (binary search)."""
+    lo = 0
+    hi = n - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cum[a, mid] > x:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 @njit(cache=True, parallel=True)
@@ -44,17 +107,20 @@ def match_week(
     seeker_apps,
     seeker_boost,
     vac_ptr,
+    vac_id,
     vac_threshold,
     vac_wage,
     similarity,
     noise_sd,
     stigma_per_week,
     stigma_cap_weeks,
+    contacts,
 ):
-    """One week of matching; returns (hired_vac, n_apps), both int64 per seeker row.
+    """One week of matching; returns (hired_vac, n_apps, n_contacts), int64 per seeker row.
 
     hired_vac[i] is the vacancy row seeker row i accepted (-1 if none); n_apps[i] the number of
-    applications actually sent (0 when no open cell is reachable from the seeker's occupation).
+    applications actually sent (0 when no open cell is reachable from the seeker's occupation);
+    n_contacts[i] the number of employers' contacts seeker row i received.
     """
     n_markets = seeker_ptr.shape[0] - 1
     n_occ = similarity.shape[0]
@@ -63,6 +129,7 @@ def match_week(
         raise ValueError("vac_ptr must have n_markets * n_occ + 1 entries")
     hired_vac = np.full(n_seekers, -1, dtype=np.int64)
     n_apps = np.zeros(n_seekers, dtype=np.int64)
+    n_contacts = np.zeros(n_seekers, dtype=np.int64)
 
     for m in prange(n_markets):
         s0 = seeker_ptr[m]
@@ -85,52 +152,28 @@ def match_week(
             best_val = np.empty(nv, dtype=np.float64)
             best_row = np.full(nv, -1, dtype=np.int64)
 
-            # 2.-3. applications, screened as they are drawn
+            # 2. applications, screened as they are drawn
             for i in range(s0, s1):
                 pid = seeker_id[i]
                 a = seeker_occ[i]
                 total = cum[a, n_occ - 1]
                 n = 0
                 if total > 0.0:
-                    r = seeker_apps[i]
-                    if r >= MAX_APPS:
-                        n = MAX_APPS
-                    elif r > 0.0:
-                        fl = np.floor(r)
-                        n = int(fl)
-                        frac = r - fl
-                        if frac > 0.0 and uniform(seed, S_APP, week, pid, 0) < frac:
-                            n += 1
+                    n = _draw_count(seeker_apps[i], seed, S_APP, week, pid)
                 n_apps[i] = n
                 spell = seeker_spell[i]
                 capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
                 base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
                 for j in range(n):
                     x = uniform(seed, S_APP, week, pid, 1 + 2 * j) * total
-                    lo = 0
-                    hi = n_occ - 1
-                    while lo < hi:  # first b with cum[a, b] > x
-                        mid = (lo + hi) // 2
-                        if cum[a, mid] > x:
-                            hi = mid
-                        else:
-                            lo = mid + 1
-                    cell = c0 + lo
+                    cell = c0 + _first_above(cum, a, x, n_occ)
                     start = vac_ptr[cell]
                     size = vac_ptr[cell + 1] - start
                     k = int(uniform(seed, S_APP, week, pid, 2 + 2 * j) * np.float64(size))
                     if k > size - 1:
                         k = size - 1
                     v = start + k
-                    q = 4 * j
-                    z = (
-                        uniform(seed, S_SCREEN, week, pid, q)
-                        + uniform(seed, S_SCREEN, week, pid, q + 1)
-                        + uniform(seed, S_SCREEN, week, pid, q + 2)
-                        + uniform(seed, S_SCREEN, week, pid, q + 3)
-                        - 2.0
-                    ) * SQRT3
-                    p = base + noise_sd * z
+                    p = base + noise_sd * _noise(seed, S_SCREEN, week, pid, j)
                     if p >= vac_threshold[v]:
                         lv = v - v0
                         # seekers come in row order, so strict > keeps the lower row on ties
@@ -138,7 +181,56 @@ def match_week(
                             best_row[lv] = i
                             best_val[lv] = p
 
-            # 4. offers: vacancies in row order, strict > keeps the lower vacancy row on ties
+            # 3. employers' contacts: the market's seekers grouped by occupation (row order)
+            if contacts > 0.0 and nv > 0:
+                occ_start = np.zeros(n_occ + 1, dtype=np.int64)
+                for i in range(s0, s1):
+                    occ_start[seeker_occ[i] + 1] += 1
+                for a in range(n_occ):
+                    occ_start[a + 1] += occ_start[a]
+                fill = occ_start[:n_occ].copy()
+                rows = np.empty(s1 - s0, dtype=np.int64)
+                for i in range(s0, s1):
+                    a = seeker_occ[i]
+                    rows[fill[a]] = i
+                    fill[a] += 1
+                reach = np.empty((n_occ, n_occ), dtype=np.float64)  # from vacancy occ b
+                for b in range(n_occ):
+                    acc = 0.0
+                    for a in range(n_occ):
+                        w = similarity[a, b] * np.float64(occ_start[a + 1] - occ_start[a])
+                        if w > 0.0:
+                            acc += w
+                        reach[b, a] = acc
+                for b in range(n_occ):
+                    total = reach[b, n_occ - 1]
+                    if total <= 0.0:
+                        continue
+                    for v in range(vac_ptr[c0 + b], vac_ptr[c0 + b + 1]):
+                        vid = vac_id[v]
+                        n = _draw_count(contacts, seed, S_CONTACT, week, vid)
+                        for j in range(n):
+                            x = uniform(seed, S_CONTACT, week, vid, 1 + 2 * j) * total
+                            a = _first_above(reach, b, x, n_occ)
+                            start = occ_start[a]
+                            size = occ_start[a + 1] - start
+                            k = int(uniform(seed, S_CONTACT, week, vid, 2 + 2 * j)
+                                    * np.float64(size))
+                            if k > size - 1:
+                                k = size - 1
+                            i = rows[start + k]
+                            n_contacts[i] += 1
+                            spell = seeker_spell[i]
+                            capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
+                            base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
+                            p = base + noise_sd * _noise(seed, S_CONTACT_SCREEN, week, vid, j)
+                            if p >= vac_threshold[v]:
+                                lv = v - v0
+                                if best_row[lv] < 0 or p > best_val[lv]:
+                                    best_row[lv] = i
+                                    best_val[lv] = p
+
+            # 4.-5. offers: vacancies in row order, strict > keeps the lower vacancy row on ties
             best_wage = np.empty(s1 - s0, dtype=np.float64)
             for lv in range(nv):
                 s = best_row[lv]
@@ -147,4 +239,4 @@ def match_week(
                     if hired_vac[s] < 0 or wage > best_wage[s - s0]:
                         hired_vac[s] = v0 + lv
                         best_wage[s - s0] = wage
-    return hired_vac, n_apps
+    return hired_vac, n_apps, n_contacts

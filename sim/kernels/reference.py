@@ -14,8 +14,42 @@ from bisect import bisect_right
 
 import numpy as np
 
-from sim.kernels.matching import MAX_APPS, S_APP, S_SCREEN, SQRT3
+from sim.kernels.matching import MAX_APPS, S_APP, S_CONTACT, S_CONTACT_SCREEN, S_SCREEN, SQRT3
 from sim.kernels.rng import uniform_py
+
+
+def _count(rate: float, seed: int, stream: int, week: int, index: int) -> int:
+    if rate >= MAX_APPS:
+        return MAX_APPS
+    if not rate > 0.0:
+        return 0
+    fl = float(math.floor(rate))
+    n = int(fl)
+    frac = rate - fl
+    if frac > 0.0 and uniform_py(seed, stream, week, index, 0) < frac:
+        n += 1
+    return n
+
+
+def _noise(seed: int, stream: int, week: int, index: int, j: int) -> float:
+    u = [uniform_py(seed, stream, week, index, 4 * j + k) for k in range(4)]
+    return (u[0] + u[1] + u[2] + u[3] - 2.0) * SQRT3
+
+
+def _screen(best: dict, threshold: list, i: int, v: int, p: float) -> None:
+    """Seeker row i, perceived as p, is vacancy v's best candidate so far if p clears its
+    threshold and beats (strictly) every earlier candidate."""
+    if p >= threshold[v] and (v not in best or p > best[v][0]):
+        best[v] = (p, i)
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    acc, out = 0.0, []
+    for w in weights:
+        if w > 0.0:
+            acc += w
+        out.append(acc)
+    return out
 
 
 def match_week_reference(
@@ -29,14 +63,16 @@ def match_week_reference(
     seeker_apps,
     seeker_boost,
     vac_ptr,
+    vac_id,
     vac_threshold,
     vac_wage,
     similarity,
     noise_sd,
     stigma_per_week,
     stigma_cap_weeks,
+    contacts,
 ):
-    """Same arguments and results as `match_week`: (hired_vac, n_apps) as int64 arrays."""
+    """Same arguments and results as `match_week`: (hired_vac, n_apps, n_contacts), int64."""
     seed = int(seed)
     week = int(week)
     s_ptr = [int(x) for x in np.asarray(seeker_ptr).tolist()]
@@ -47,12 +83,14 @@ def match_week_reference(
     apps = [float(x) for x in np.asarray(seeker_apps).tolist()]
     boost = [float(x) for x in np.asarray(seeker_boost).tolist()]
     v_ptr = [int(x) for x in np.asarray(vac_ptr).tolist()]
+    v_ids = [int(x) for x in np.asarray(vac_id).tolist()]
     threshold = [float(x) for x in np.asarray(vac_threshold).tolist()]
     wages = [float(x) for x in np.asarray(vac_wage).tolist()]
     sim = [[float(x) for x in row] for row in np.asarray(similarity).tolist()]
     noise_sd = float(noise_sd)
     stigma_per_week = float(stigma_per_week)
     cap = float(stigma_cap_weeks)
+    contacts = float(contacts)
 
     n_markets = len(s_ptr) - 1
     n_occ = len(sim)
@@ -60,70 +98,60 @@ def match_week_reference(
         raise ValueError("vac_ptr must have n_markets * n_occ + 1 entries")
     hired = [-1] * len(ids)
     n_apps = [0] * len(ids)
+    n_contacts = [0] * len(ids)
+
+    def base(i):
+        capped = spells[i] if spells[i] < cap else cap
+        return (skill[i] + boost[i]) - stigma_per_week * capped
 
     for m in range(n_markets):
         s0, s1 = s_ptr[m], s_ptr[m + 1]
         if s1 <= s0:
             continue
         c0 = m * n_occ
-        v0 = v_ptr[c0]
         sizes = [v_ptr[c0 + b + 1] - v_ptr[c0 + b] for b in range(n_occ)]
-        cum = []
-        for a in range(n_occ):
-            acc = 0.0
-            row = []
-            for b in range(n_occ):
-                w = sim[a][b] * float(sizes[b])
-                if w > 0.0:
-                    acc += w
-                row.append(acc)
-            cum.append(row)
+        cum = [_cumulative([sim[a][b] * float(sizes[b]) for b in range(n_occ)])
+               for a in range(n_occ)]
 
-        best = {}  # local vacancy -> (perceived, seeker row)
-        for i in range(s0, s1):
+        best = {}  # vacancy row -> (perceived, seeker row); the first seen wins ties
+        for i in range(s0, s1):  # applications
             pid = ids[i]
-            total = cum[occ[i]][n_occ - 1]
-            n = 0
-            if total > 0.0:
-                r = apps[i]
-                if r >= MAX_APPS:
-                    n = MAX_APPS
-                elif r > 0.0:
-                    fl = float(math.floor(r))
-                    n = int(fl)
-                    frac = r - fl
-                    if frac > 0.0 and uniform_py(seed, S_APP, week, pid, 0) < frac:
-                        n += 1
+            n = _count(apps[i], seed, S_APP, week, pid) if cum[occ[i]][-1] > 0.0 else 0
             n_apps[i] = n
-            spell = spells[i]
-            capped = spell if spell < cap else cap
-            base = (skill[i] + boost[i]) - stigma_per_week * capped
             for j in range(n):
-                x = uniform_py(seed, S_APP, week, pid, 1 + 2 * j) * total
+                x = uniform_py(seed, S_APP, week, pid, 1 + 2 * j) * cum[occ[i]][-1]
                 b = bisect_right(cum[occ[i]], x)  # first b with cum > x
-                start = v_ptr[c0 + b]
                 size = sizes[b]
-                k = min(int(uniform_py(seed, S_APP, week, pid, 2 + 2 * j) * float(size)), size - 1)
-                v = start + k
-                z = (
-                    uniform_py(seed, S_SCREEN, week, pid, 4 * j)
-                    + uniform_py(seed, S_SCREEN, week, pid, 4 * j + 1)
-                    + uniform_py(seed, S_SCREEN, week, pid, 4 * j + 2)
-                    + uniform_py(seed, S_SCREEN, week, pid, 4 * j + 3)
-                    - 2.0
-                ) * SQRT3
-                p = base + noise_sd * z
-                if p >= threshold[v]:
-                    lv = v - v0
-                    if lv not in best or p > best[lv][0]:
-                        best[lv] = (p, i)
+                k = min(int(uniform_py(seed, S_APP, week, pid, 2 + 2 * j) * float(size)),
+                        size - 1)
+                p = base(i) + noise_sd * _noise(seed, S_SCREEN, week, pid, j)
+                _screen(best, threshold, i, v_ptr[c0 + b] + k, p)
+
+        if contacts > 0.0 and v_ptr[c0 + n_occ] > v_ptr[c0]:  # employers' contacts
+            by_occ = [[i for i in range(s0, s1) if occ[i] == a] for a in range(n_occ)]
+            reach = [_cumulative([sim[a][b] * float(len(by_occ[a])) for a in range(n_occ)])
+                     for b in range(n_occ)]
+            for b in range(n_occ):
+                if not reach[b][-1] > 0.0:
+                    continue
+                for v in range(v_ptr[c0 + b], v_ptr[c0 + b + 1]):
+                    vid = v_ids[v]
+                    for j in range(_count(contacts, seed, S_CONTACT, week, vid)):
+                        x = uniform_py(seed, S_CONTACT, week, vid, 1 + 2 * j) * reach[b][-1]
+                        group = by_occ[bisect_right(reach[b], x)]
+                        k = min(int(uniform_py(seed, S_CONTACT, week, vid, 2 + 2 * j)
+                                    * float(len(group))), len(group) - 1)
+                        i = group[k]
+                        n_contacts[i] += 1
+                        p = base(i) + noise_sd * _noise(seed, S_CONTACT_SCREEN, week, vid, j)
+                        _screen(best, threshold, i, v, p)
 
         best_wage = {}
-        for lv in sorted(best):
-            i = best[lv][1]
-            wage = wages[v0 + lv]
-            if hired[i] < 0 or wage > best_wage[i]:
-                hired[i] = v0 + lv
-                best_wage[i] = wage
+        for v in sorted(best):
+            i = best[v][1]
+            if hired[i] < 0 or wages[v] > best_wage[i]:
+                hired[i] = v
+                best_wage[i] = wages[v]
 
-    return np.array(hired, dtype=np.int64), np.array(n_apps, dtype=np.int64)
+    return (np.array(hired, dtype=np.int64), np.array(n_apps, dtype=np.int64),
+            np.array(n_contacts, dtype=np.int64))
