@@ -60,14 +60,17 @@ class Row:
 
 
 def _summary(task: tuple) -> dict:
-    """One run's flat summary (module level: picklable for the process pool)."""
+    """One run's flat summary, or a study's measurement (module level: picklable for the
+    process pool)."""
     from sim.config import override_config
     from sim.model import ReformModel
 
-    scenario, arm, seed, settings = task
+    scenario, arm, seed, settings, measure = task
     config = shipped(scenario).arm(arm)
     if settings:
         config = override_config(config, settings, "validate --evidence")
+    if measure:
+        return MEASURES[measure](config, seed)
     model = ReformModel(config, seed=seed)
     model.run()
     return {k: v for k, v in model.metrics.summary().items() if not isinstance(v, list)}
@@ -87,7 +90,7 @@ def _tasks(study: Study, quick: bool) -> list[tuple]:
         settings["run.weeks"] = study.quick_weeks
     reps = study.quick_reps if quick else study.reps
     base = scenario.base.run.seed
-    return [(study.scenario, arm, base + r, settings) for r in range(reps)
+    return [(study.scenario, arm, base + r, settings, study.measure) for r in range(reps)
             for arm in study.arms]
 
 
@@ -113,6 +116,20 @@ def run(quick: bool = False, workers: int = 1, progress=None) -> list[Row]:
             values.append(_safe(target, runs))
         rows.append(Row(target, values))
     return rows
+
+
+def _matching(config, seed) -> dict:
+    """The matching function's elasticities and the Beveridge slope (sim/evidence/matching.py)."""
+    from sim.evidence.matching import estimate
+
+    m = estimate(config, seed)
+    return {"technology_seekers": m.technology_seekers[0],
+            "elasticity_seekers": m.elasticity_seekers,
+            "elasticity_vacancies": m.elasticity_vacancies,
+            "returns_to_scale": m.returns_to_scale, "beveridge_slope": m.beveridge_slope}
+
+
+MEASURES = {"matching": _matching}
 
 
 def _safe(target: Target, runs: dict) -> float:
