@@ -8,16 +8,18 @@ replication and the interval is a one-sample t interval of those differences (eq
 paired t-test; scipy.stats.t). Pairing removes the noise the arms share, which is most of it,
 so intervals are much narrower than those of two independent means.
 
-Labels and units come from the indicators' declarations (sim/indicators.py): shares are shown
-in per cent and their differences in percentage points; money a year in millions of the
-scenario's currency (SEK or EUR).
+Each row carries the outcome's label and unit from its declaration (sim/indicators/), or from
+the summary's own `derived` declarations (outcomes an analysis adds, such as the net cost of
+each payer from the ledgers, sim/report/budget.py). An interval of a bounded quantity (a share
+lies in 0..1, a difference of shares in -1..1) is cut at the bound and the row says so
+(`ci_clipped`): the true value lies inside the bound, so the cut interval keeps its coverage,
+whereas a "95 %" share of -12 % from two replications would only mislead.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from scipy import stats
 
 from sim import coherence, indicators
 from sim.config import leaf_settings
+from sim.indicators import UNITS, Indicator
 from sim.store import ID_COLUMNS, SUMMARY_FILE, ResultsError, read_batch_summary
 
 LEVEL = 0.95
@@ -43,6 +46,7 @@ class Summary:
     outcomes: list[str]
     currency: str = "SEK"
     warnings: list[str] = field(default_factory=list)  # runs left out (sim/coherence.py)
+    derived: dict[str, Indicator] = field(default_factory=dict)  # outcomes added by analysis
 
     @property
     def n(self) -> int:
@@ -62,6 +66,32 @@ class Summary:
         vals = self.columns[outcome][mask].tolist()
         return {int(r): (math.nan if v is None else float(v)) for r, v in zip(reps, vals,
                                                                               strict=True)}
+
+
+    def declaration(self, outcome: str) -> Indicator | None:
+        """The outcome's declaration: the analysis's own, else the catalogue's."""
+        return self.derived.get(outcome) or indicators.find(outcome)
+
+    def unit(self, outcome: str) -> str:
+        """The name of the outcome's unit (a key of sim.indicators.UNITS)."""
+        ind = self.declaration(outcome)
+        return ind.unit if ind else "number"
+
+    def label(self, outcome: str) -> str:
+        ind = self.declaration(outcome)
+        return ind.label if ind else label(outcome)
+
+    def add_outcome(self, declared: Indicator, by_run: dict[str, float]) -> None:
+        """A derived outcome, one value per run id (NaN where a run has none)."""
+        ids = self.columns["run_id"].tolist()
+        self.columns[declared.key] = np.array([by_run.get(i, math.nan) for i in ids], float)
+        self.derived[declared.key] = declared
+        if declared.key not in self.outcomes:
+            self.outcomes.append(declared.key)
+
+    @property
+    def replications(self) -> int:
+        return len(set(self.columns["replication"].tolist()))
 
 
 def load_summary(results: str | Path) -> Summary:
@@ -139,9 +169,24 @@ def paired_ci(diffs, level: float = LEVEL) -> tuple[int, float, float, float, fl
     return n, mean, low, high, p
 
 
+def clip(low: float, high: float, bounds: tuple[float, float] | None) -> tuple[float, float,
+                                                                                bool]:
+    """(low, high, cut): an interval cut at the bounds its quantity lies within."""
+    if bounds is None or not (math.isfinite(low) and math.isfinite(high)):
+        return low, high, False
+    lo, hi = max(low, bounds[0]), min(high, bounds[1])
+    return lo, hi, (lo, hi) != (low, high)
+
+
+def difference_bounds(bounds: tuple[float, float] | None) -> tuple[float, float] | None:
+    """The bounds of a difference of two bounded values: shares 0..1 differ by -1..1."""
+    return None if bounds is None else (bounds[0] - bounds[1], bounds[1] - bounds[0])
+
+
 def compare(summary: Summary, baseline: str | None = None, level: float = LEVEL) -> list[dict]:
     """One row per sweep point x outcome x arm: mean with interval; for arms other than the
-    baseline also the paired difference to it with interval, relative difference and p."""
+    baseline also the paired difference to it with interval, relative difference and p.
+    Rows carry `label`, `unit` (a key of UNITS) and `ci_clipped` (see the module)."""
     if baseline is None:
         baseline = summary.arms[0]
     elif baseline not in summary.arms:
@@ -156,151 +201,41 @@ def compare(summary: Summary, baseline: str | None = None, level: float = LEVEL)
                 if not vals:
                     continue
                 n, mean, low, high = mean_ci(vals.values(), level)
+                unit = summary.unit(outcome)
+                bounds = UNITS[unit].bounds
+                low, high, cut = clip(low, high, bounds)
                 row = {**dict(zip(summary.sweep, point, strict=True)), "outcome": outcome,
-                       "label": label(outcome), "arm": arm, "n": n, "mean": mean,
-                       "ci_low": low, "ci_high": high, "baseline": baseline}
+                       "label": summary.label(outcome), "unit": unit, "arm": arm, "n": n,
+                       "mean": mean, "ci_low": low, "ci_high": high, "ci_clipped": cut,
+                       "baseline": baseline}
                 if arm != baseline:
                     pairs = sorted(set(vals) & set(base))
                     diffs = [vals[r] - base[r] for r in pairs]
                     n_pairs, diff, d_low, d_high, p = paired_ci(diffs, level)
+                    d_low, d_high, d_cut = clip(d_low, d_high, difference_bounds(bounds))
                     base_mean = mean_ci([base[r] for r in pairs], level)[1]
                     rel = diff / base_mean if base_mean else math.nan
                     row.update({"n_pairs": n_pairs, "diff": diff, "diff_ci_low": d_low,
-                                "diff_ci_high": d_high, "diff_relative": rel, "p_value": p})
+                                "diff_ci_high": d_high, "diff_relative": rel, "p_value": p,
+                                "ci_clipped": cut or d_cut})
                 rows.append(row)
     return rows
 
 
-# -------------------------------------------------------------------------- presentation
+
 def label(outcome: str) -> str:
-    """A name for a policy reader, from the indicator's declaration (sim/indicators.py)."""
+    """A name for a policy reader, from the indicator's declaration (sim/indicators/)."""
     return indicators.label_of(outcome)
 
 
-def fmt(outcome: str, value: float, difference: bool = False, scale: float | None = None) -> str:
-    """A value (or a difference, signed) in the outcome's declared unit, without the unit:
-    shares in per cent (differences in pp), money a year in millions. `scale` (the largest
-    magnitude shown beside it) picks the decimals, so a cell's numbers line up."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    factor = indicators.unit_of(outcome).scale
-    size = abs((value if scale is None else scale) * factor)
-    decimals = 0 if size >= 100 else 1 if size >= 10 else 2
-    return f"{value * factor:{'+' if difference else ''},.{decimals}f}"
-
-
-def unit(outcome: str, difference: bool = False, currency: str = "SEK") -> str:
-    return indicators.unit_of(outcome).shown(difference, currency)
-
-
-def cell(outcome: str, value, low, high, difference: bool = False, currency: str = "SEK") -> str:
-    """'7.57 [7.41, 7.73] %'; without an interval when there is one replication."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    scale = max(abs(v) for v in (value, low, high) if v is not None and math.isfinite(v))
-    text = fmt(outcome, value, difference, scale)
-    if low is not None and math.isfinite(low):
-        text += (f" [{fmt(outcome, low, difference, scale)}, "
-                 f"{fmt(outcome, high, difference, scale)}]")
-    return f"{text} {unit(outcome, difference, currency)}".rstrip()
-
-
-def p_text(p) -> str:
-    if p is None or not math.isfinite(p):
-        return "-"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def varying(rows: list[dict], summary: Summary) -> list[str]:
-    """Outcomes that differ between runs (constants such as `weeks` say nothing)."""
-    out = []
-    for outcome in summary.outcomes:
-        x = summary.columns[outcome]
-        x = x[np.isfinite(x)]
-        if len(x) and np.ptp(x) > 0:
-            out.append(outcome)
-    return out
-
-
-def tables(rows: list[dict], summary: Summary) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, header, body) for each comparison (arm vs baseline, per sweep point)."""
-    shown = varying(rows, summary)
-    cur = summary.currency
-    reps = len(set(summary.columns["replication"].tolist()))
-    pct = f"{LEVEL:.0%}"
-    out = []
-    for point in summary.points():
-        at = {k: v for k, v in zip(summary.sweep, point, strict=True)}
-        where = (" at " + ", ".join(f"{k} = {v}" for k, v in at.items())) if at else ""
-        here = [r for r in rows if all(r.get(k) == v for k, v in at.items())]
-        by = {(r["outcome"], r["arm"]): r for r in here}
-        if len(summary.arms) == 1:
-            arm = summary.arms[0]
-            body = [[label(o), cell(o, r["mean"], r["ci_low"], r["ci_high"], False, cur)]
-                    for o in shown if (r := by.get((o, arm)))]
-            out.append((f"Arm {arm}{where}: means with {pct} confidence intervals across "
-                        f"{reps} replications", ["Outcome", arm], body))
-            continue
-        baseline = here[0]["baseline"] if here else summary.arms[0]
-        for arm in summary.arms:
-            if arm == baseline:
-                continue
-            body = []
-            for o in shown:
-                b, r = by.get((o, baseline)), by.get((o, arm))
-                if b is None or r is None:
-                    continue
-                body.append([label(o), cell(o, b["mean"], b["ci_low"], b["ci_high"], False, cur),
-                             cell(o, r["mean"], r["ci_low"], r["ci_high"], False, cur),
-                             cell(o, r["diff"], r["diff_ci_low"], r["diff_ci_high"], True, cur),
-                             p_text(r["p_value"])])
-            title = (f"{arm} vs {baseline}{where}: means and paired difference with {pct} "
-                     f"confidence intervals ({reps} replications)")
-            out.append((title, ["Outcome", baseline, arm, f"Difference ({arm} - {baseline})",
-                                "p"], body))
-    return out
-
-
-def format_table(rows: list[dict], summary: Summary) -> str:
-    """The comparison as aligned plain-text tables."""
-    chunks = []
-    for title, header, body in tables(rows, summary):
-        widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
-        lines = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-        lines.append("  ".join("-" * w for w in widths))
-        for line in body:
-            first, *rest = line
-            lines.append("  ".join([first.ljust(widths[0])]
-                                   + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]))
-        chunks.append("\n".join(lines))
-    hidden = len(summary.outcomes) - len(varying(rows, summary))
-    if len(summary.arms) > 1:
-        note = ("Rates in per cent, differences in percentage points (pp); spending in millions "
-                f"of {summary.currency} a year. Differences are paired: same replication, same "
-                "random numbers.")
-    else:
-        note = f"Rates in per cent; spending in millions of {summary.currency} a year."
-    if hidden:
-        note += f" {hidden} outcome(s) equal in every run are not shown (they are in the CSV)."
-    return "\n\n".join([*chunks, textwrap.fill(note, 100)])
-
-
-def markdown_tables(rows: list[dict], summary: Summary) -> str:
-    chunks = []
-    for title, header, body in tables(rows, summary):
-        lines = [f"**{title}**", "", "| " + " | ".join(header) + " |",
-                 "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
-        lines += ["| " + " | ".join(line) + " |" for line in body]
-        chunks.append("\n".join(lines))
-    return "\n\n".join(chunks)
-
-
-CSV_COLUMNS = ("outcome", "label", "arm", "n", "mean", "ci_low", "ci_high", "baseline",
-               "n_pairs", "diff", "diff_ci_low", "diff_ci_high", "diff_relative", "p_value")
+CSV_COLUMNS = ("outcome", "label", "unit", "arm", "n", "mean", "ci_low", "ci_high", "baseline",
+               "n_pairs", "diff", "diff_ci_low", "diff_ci_high", "diff_relative", "p_value",
+               "ci_clipped")
 
 
 def write_csv(rows: list[dict], path: str | Path, summary: Summary) -> Path:
-    """The comparison in long form: one line per sweep point x outcome x arm (raw units)."""
+    """The comparison in long form: one line per sweep point x outcome x arm (raw units:
+    shares as fractions, money in currency units)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = [*summary.sweep, *CSV_COLUMNS]

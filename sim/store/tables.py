@@ -34,7 +34,9 @@ from sim.store.files import (
     SUMMARY_FILE,
     WEEKLY_DIR,
     WEEKLY_FILE,
+    ResultsError,
     read_summary,
+    read_table,
     read_weekly,
     write_parquet,
 )
@@ -191,3 +193,22 @@ def _conform(weekly: pa.Table, ids: pa.Table, schema: pa.Schema) -> pa.Table:
             fill = indicators.weekly_missing(f.name)
             columns.append(pa.array([fill] * n, pa.float64()).cast(f.type))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def read_weekly_dataset(folder: Path, columns: list[str] | None = None) -> pa.Table | None:
+    """The batch's tidy weekly dataset (every `weekly/<arm>.parquet` stacked), only `columns`
+    that it has; None where the batch has none (a summary made elsewhere)."""
+    paths = sorted((Path(folder) / WEEKLY_DIR).glob("*.parquet"))
+    if not paths:
+        return None
+    advice = "re-run the `reformsim batch` command that made it: it rewrites this file"
+    tables = []
+    for path in paths:
+        names = pq.read_schema(path).names if path.is_file() else []
+        wanted = None if columns is None else [c for c in columns if c in names]
+        tables.append(read_table(path, wanted, advice))
+    try:
+        return pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        raise ResultsError(str(Path(folder) / WEEKLY_DIR), f"arms' weekly files do not stack "
+                           f"({e}); {advice}") from None
