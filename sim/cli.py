@@ -122,9 +122,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", metavar="ARM", help="the arm to compare against "
                    "(default: the scenario's first arm)")
     c.add_argument("--out", metavar="FILE.csv", help="CSV file (default: RESULTS/compare.csv)")
+    c.add_argument("--all", action="store_true", help="print every outcome, not only the "
+                   "headline indicators (the CSV always has every outcome)")
     c.set_defaults(func=cmd_compare)
 
-    rp = sub.add_parser("report", help="a Markdown report with figures of a batch")
+    rp = sub.add_parser("report", help="a batch's report: report.html (one file, figures "
+                        "embedded), report.md with PNG figures, compare.csv")
     rp.add_argument("results", help="a batch folder, e.g. results/municipality_se/batch")
     rp.add_argument("--baseline", metavar="ARM", help="the arm to compare against "
                     "(default: the scenario's first arm)")
@@ -269,27 +272,25 @@ def cmd_batch(args) -> int:
 
 def cmd_compare(args) -> int:
     from sim.coherence import statement
-    from sim.compare import compare, format_table, load_summary, write_csv
+    from sim.compare import write_csv
+    from sim.report import analyse
 
-    summary = load_summary(args.results)
-    rows = compare(summary, baseline=args.baseline)
-    for warning in summary.warnings:
+    a = analyse(args.results, baseline=args.baseline)
+    for warning in a.summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(statement(summary) + "\n")
-    print(format_table(rows, summary))
-    out = Path(args.out) if args.out else summary.folder / "compare.csv"
-    write_csv(rows, out, summary)
-    print(f"\nCSV: {present.relative(out)}")
+    out = Path(args.out) if args.out else a.summary.folder / "compare.csv"
+    write_csv(a.rows, out, a.summary)
+    print(present.comparison(a, statement(a.summary), present.relative(out), args.all))
     return 0
 
 
 def cmd_report(args) -> int:
     from sim.report import make_report
 
-    path, warnings = make_report(args.results, baseline=args.baseline)
-    for warning in warnings:
+    written = make_report(args.results, baseline=args.baseline)
+    for warning in written.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"Report: {present.relative(path)} (figures beside it)")
+    print(present.report_written(written))
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from pathlib import Path
 
 from sim import indicators
@@ -202,3 +203,39 @@ def batch_outcome(outcome) -> tuple[list[str], list[str]]:
     else:
         out.append(f"Next: reformsim compare {folder}; reformsim report {folder}")
     return out, err
+
+
+# -------------------------------------------------------------------- compare and report
+def _paragraphs(texts: list[str], indent: str = "") -> str:
+    return "\n\n".join(textwrap.fill(t, 100, initial_indent=indent, subsequent_indent=indent)
+                       for t in texts)
+
+
+def comparison(analysis, runs_used: str, csv: str, everything: bool = False) -> str:
+    """`reformsim compare`: the runs used, the answer in words, the headline table (or every
+    outcome), what the table means, and where the CSV is."""
+    from sim.report import tables
+
+    s = analysis.summary
+    keys = None if everything else [k for _, k in tables.headline(s)]
+    chunks = tables.tables(analysis.rows, s, keys)
+    shown = len(tables.varying(s)) if everything else len(keys)
+    return "\n\n".join([
+        runs_used,
+        "The answer\n" + _paragraphs(analysis.sentences, "  "),
+        ("Every outcome" if everything else "Headline indicators") + f" ({shown})\n"
+        + tables.plain(chunks),
+        _paragraphs(tables.notes(analysis.rows, s)),
+        f"Every outcome ({len(s.outcomes)}): {csv}"
+        + ("" if everything else "; `reformsim compare --all` prints them here"),
+    ])
+
+
+def report_written(written) -> str:
+    """`reformsim report`: the answer in words, then where the files are."""
+    return "\n\n".join([
+        "The answer\n" + _paragraphs(written.sentences, "  "),
+        f"Report: {relative(written.html)} (one file, opens in a browser), "
+        f"{relative(written.markdown)} with {len(written.charts)} figure(s) beside it; "
+        f"every outcome in {relative(written.csv)}",
+    ])

@@ -13,19 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from sim import batch, store
+from sim import batch, indicators, store
 from sim.cli import main
-from sim.compare import (
-    Summary,
-    cell,
-    compare,
-    format_table,
-    label,
-    load_summary,
-    mean_ci,
-    paired_ci,
-)
+from sim.compare import Summary, compare, label, load_summary, mean_ci, paired_ci
 from sim.config import load
+from sim.report import tables
+from sim.report.tables import cell
 from tests.test_batch import write_tiny
 
 
@@ -58,6 +51,10 @@ def synthetic(folder, effects: dict[str, float], reps: int = 20, noise: float = 
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, folder / store.SUMMARY_FILE)
     return folder
+
+
+def format_table(rows, summary) -> str:
+    return tables.plain(tables.tables(rows, summary))
 
 
 def row(rows, arm, outcome="unemployment_rate", **point):
@@ -179,25 +176,37 @@ def test_outcomes_are_labelled_and_formatted_for_policy_readers():
         "Nacka: in work within 12 months, tier 3")
     assert label("job_finding_tier1") == "Weekly job-finding, tier 1"
     assert label("something_new.x_y") == "something new: x y"
-    assert cell("unemployment_rate", 0.0757, 0.0741, 0.0773) == "7.57 [7.41, 7.73] %"
-    assert cell("unemployment_rate", -0.004, -0.005, -0.003, difference=True) == (
+    def shown(key, *args, **kw):
+        return cell(indicators.find(key).unit, *args, **kw)
+
+    assert shown("unemployment_rate", 0.0757, 0.0741, 0.0773) == "7.57 [7.41, 7.73] %"
+    assert shown("unemployment_rate", -0.004, -0.005, -0.003, difference=True) == (
         "-0.40 [-0.50, -0.30] pp")
-    assert cell("hires_per_year", 1234.0, None, None) == "1,234"
-    assert cell("spend_per_year.provider_base_fee", 12.5e6, 11e6, 14e6, currency="EUR") == (
+    assert shown("hires_per_year", 1234.0, None, None) == "1,234"
+    assert shown("spend_per_year.provider_base_fee", 12.5e6, 11e6, 14e6, currency="EUR") == (
         "12.5 [11.0, 14.0] MEUR a year")
-    assert cell("services.nacka.provider_revenue_per_year", 3e8, None, None).endswith(
+    assert shown("services.nacka.provider_revenue_per_year", 3e8, None, None).endswith(
         "MSEK a year")
-    assert cell("services.nacka.provider_margin", 0.1, None, None) == "10.0 %"
-    assert cell("services.nacka.cost_per_job", 61234.0, None, None) == "61,234 SEK"
+    assert shown("services.nacka.provider_margin", 0.1, None, None) == "10.0 %"
+    assert shown("services.nacka.cost_per_job", 61234.0, None, None) == "61,234 SEK"
+    assert shown("unemployment_rate", 0.02, 0.0, 0.05, clipped=True) == "2.00 [0.00, 5.00]* %"
 
 
 def test_compare_command_prints_the_table_and_writes_csv(tmp_path, capsys):
     folder = synthetic(tmp_path / "c", {"public": 0.0, "lov": -0.004})
     assert main(["compare", str(folder)]) == 0
     out = capsys.readouterr().out
+    # the answer first, then the headline indicators, then where every outcome is
+    assert out.index("The answer") < out.index("Headline indicators") < out.index(
+        "Every outcome (3)")
+    assert "Under the LOV arm, compared with the public arm, the unemployment rate is 0.4" \
+        in " ".join(out.split())
     assert "lov vs public" in out and "Difference (lov - public)" in out
-    assert "Unemployment rate (registered)" in out and " pp " in out and "MSEK" in out
-    assert "1 outcome(s) equal in every run are not shown" in " ".join(out.split())  # weeks
+    assert "Unemployment rate (registered)" in out and " pp " in out
+    assert "Spending a year: social assistance" not in out  # not a headline indicator
+    assert main(["compare", str(folder), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "Spending a year: social assistance" in out and "MSEK" in out
     with (folder / "compare.csv").open() as f:
         lines = list(csv.DictReader(f))
     assert len(lines) == 3 * 2  # outcomes x arms
