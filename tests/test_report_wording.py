@@ -92,3 +92,11 @@ def test_arm_names_read_as_words():
     assert wording.arm_name("authorisation_open") == "authorisation open"
     assert wording.decimals(29.0, 25.0, 33.0) == 0
     assert wording.decimals(0.05, -0.1, 0.2) == 1
+
+
+def test_one_arm_states_its_levels_with_intervals(tmp_path):
+    summary = load_summary(synthetic(tmp_path / "one", {"base": 0.0}, reps=6))
+    (text,) = answer.sentences(compare(summary), summary)
+    assert text.startswith("This batch has one arm (base), so there is nothing to compare it "
+                           "with: the unemployment rate averages ")
+    assert "% (95 % CI " in text

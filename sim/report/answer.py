@@ -106,13 +106,20 @@ def _arm(by: dict[str, dict], arm: str, summary: Summary, cur: str) -> list[str]
 
 def _one_arm(rows: list[dict], summary: Summary) -> str:
     """With one arm there is nothing to compare: its main levels with intervals."""
-    from sim.report.tables import cell
+    from sim.report.tables import fmt, unit_text
 
     arm = summary.arms[0]
     found = {r["outcome"]: r for r in rows if r["arm"] == arm}
-    parts = [f"{noun(r['label'])} averages "
-             + cell(r["unit"], r["mean"], r["ci_low"], r["ci_high"], currency=summary.currency)
-             for k in (JOBS, LONG_TERM, budget.TOTAL) if (r := found.get(k))]
-    text = (f"This batch has one arm ({arm_name(arm)}), so there is nothing to compare it with"
+    parts = []
+    for key in (JOBS, LONG_TERM, budget.TOTAL):
+        r = found.get(key)
+        if r is None or not math.isfinite(r["mean"]):
+            continue
+        u = unit_text(r["unit"], currency=summary.currency)
+        text = f"{noun(r['label'])} averages {fmt(r['unit'], r['mean'])} {u}".rstrip()
+        if math.isfinite(r["ci_low"]):
+            text += (f" (95 % CI {fmt(r['unit'], r['ci_low'], scale=r['mean'])} to "
+                     f"{fmt(r['unit'], r['ci_high'], scale=r['mean'])})")
+        parts.append(text)
+    return (f"This batch has one arm ({arm_name(arm)}), so there is nothing to compare it with"
             + (": " + "; ".join(parts) if parts else "") + ".")
-    return text + " Intervals are 95 % t intervals across replications."

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.compare import Summary
-from sim.indicators import UNITS
 from sim.report.chart import Chart, colours, new_figure, percent_axis
 from sim.report.weekly import Series, Weekly
 
@@ -159,6 +158,3 @@ def provider_market(weekly: Weekly, summary: Summary, scheme: str) -> Chart | No
                "exits and exclusions count from the first week shown.")
     return Chart(f"providers_{scheme}.png", title, caption, fig)
 
-
-def unit_is_share(summary: Summary, key: str) -> bool:
-    return UNITS[summary.unit(key)] == UNITS["share"]
