@@ -3,19 +3,17 @@ titled, labelled and captioned, report.md and one self-contained report.html."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
 from sim import batch, store
 from sim.cli import main
-from sim.compare import load_summary
+from sim.compare import compare, load_summary
 from sim.config import load
 from sim.report import HTML_FILE, REPORT_FILE, analyse, make_report, over_time
 from sim.report.weekly import Weekly
@@ -105,41 +103,34 @@ def test_shares_stay_within_their_bounds_with_two_replications(batch_folder):
     assert series.n == 2 and np.all(series.low >= 0) and np.all(series.high <= 1)
 
 
-def test_a_reform_week_is_marked_and_differences_before_it_are_zero(folder):
-    """A batch whose scenario sets `run.reform_week`: weeks count from the reform, and arms
-    share their history before it (made here by copying the baseline's weeks before 0)."""
-    for path in (folder / "weekly").glob("*.parquet"):
-        table = pq.read_table(path)
-        week = pc.subtract(table.column("week"), 4)
-        table = table.set_column(table.schema.get_field_index("week"), "week", week)
-        pq.write_table(table, path)
-    low = pq.read_table(folder / "weekly" / "low.parquet")
-    high = pq.read_table(folder / "weekly" / "high.parquet").to_pylist()
-    by_key = {(r["labour_market.separation_rate"], r["replication"], r["week"]): r
-              for r in low.to_pylist()}
-    for r in high:
-        if r["week"] < 0:
-            base = by_key[(r["labour_market.separation_rate"], r["replication"], r["week"])]
-            r.update({k: base[k] for k in ("unemployment_rate", "long_term_share",
-                                           "job_finding_rate")})
-    pq.write_table(pa.Table.from_pylist(high, schema=low.schema), folder / "weekly" /
-                   "high.parquet")
-    manifest = json.loads((folder / store.MANIFEST_FILE).read_text())
-    (folder / store.MANIFEST_FILE).write_text(json.dumps({**manifest, "reform_week": 12}))
-
+def test_a_reform_week_is_marked_and_differences_before_it_are_zero(tmp_path):
+    """A scenario with `run.reform_week`: weeks count from the reform, the arms share their
+    history before it, so their paired differences are exactly zero there."""
+    path = write_tiny(tmp_path)
+    path.write_text(path.read_text().replace("[run]\n", "[run]\nreform_week = 4\n"))
+    folder = batch.run_batch(load(path), out=tmp_path / "out", workers=1, weeks=10,
+                             progress=False).folder
     summary = load_summary(folder)
     weekly = Weekly(summary, ["unemployment_rate"])
-    assert weekly.reform == 12
-    d = weekly.difference("unemployment_rate", "high", "low", summary.points()[0])
+    assert weekly.reform == 4
+    d = weekly.difference("unemployment_rate", "high", "low")
+    assert list(d.weeks) == list(range(-4, 6))  # the reported weeks, burn-in left out
     before = d.weeks < 0
-    assert before.any() and (~before).any()
     assert np.all(d.mean[before] == 0) and np.all(d.low[before] == 0)
-    assert np.all(d.high[before] == 0)
+    assert np.all(d.high[before] == 0) and np.any(d.mean[~before] != 0)
     chart = over_time.differences(weekly, summary, "low")
     ax = chart.figure.axes[0]
     assert ax.get_xlabel() == "Week from the reform (0 = reform week)"
     assert any(list(line.get_xdata()) == [0, 0] for line in ax.get_lines())  # the reform
     assert "dashed line is the reform" in chart.caption
+    # the headline table is over the weeks from the reform, not the windows around it
+    from sim.report import tables
+
+    keys = [k for _, k in tables.headline(summary)]
+    assert "unemployment_rate" in keys and not any(k.startswith("pre_reform.") for k in keys)
+    pre = [r for r in compare(summary) if r["outcome"] == "pre_reform.unemployment_rate"
+           and r["arm"] == "high"]
+    assert pre and pre[0]["diff"] == 0 and pre[0]["diff_ci_high"] == 0
 
 
 def test_report_draws_the_provider_market_when_runs_have_one(folder):

@@ -94,13 +94,15 @@ def _arm(by: dict[str, dict], arm: str, summary: Summary, cur: str) -> list[str]
     far = [(by[k], subject) for k, subject in furthest_keys(summary)
            if k in by and math.isfinite(by[k].get("diff", math.nan))]
     tier = farthest_tier(summary)
-    parts = [change(far[0][0], far[0][1], cur)] if far else []
+    parts = []
+    if far and tier is not None:
+        parts.append(f"for those furthest from work (tier {tier}), "
+                     + stated(change(far[0][0], far[0][1], cur)))
     if LONG_TERM in by:
-        parts.append(change(by[LONG_TERM], noun(by[LONG_TERM]["label"]), cur))
-    if parts and tier is not None and far:
-        said.append(f"For those furthest from work (tier {tier}), {wording.joined(parts)}.")
-    elif parts:
-        said.append(capital(wording.joined(parts)) + ".")
+        parts.append(("among all seekers, " if parts else "")
+                     + stated(change(by[LONG_TERM], noun(by[LONG_TERM]["label"]), cur)))
+    if parts:
+        said.append(capital("; ".join(parts)) + ".")
     return said
 
 

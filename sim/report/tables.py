@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from sim import indicators
 from sim.compare import LEVEL, Summary
 from sim.indicators import UNITS
 from sim.report import budget
@@ -74,11 +75,13 @@ def varying(summary: Summary) -> list[str]:
 def headline(summary: Summary) -> list[tuple[str, str]]:
     """(theme, outcome) of the 10-15 headline indicators: the declared headline ones (the
     longest horizon of each), those furthest from work, each payer's net cost and the public
-    cost; outcomes equal in every run left out."""
+    cost; outcomes equal in every run left out. Over the weeks from week 0 (the reform):
+    the windows before it, in its first year and later are in the appendix."""
     shown = set(varying(summary))
     tier = farthest_tier(summary)
     keys: list[tuple[str, str]] = []
-    declared = [k for k in summary.outcomes if (d := summary.declaration(k)) and d.headline]
+    declared = [k for k in summary.outcomes if (d := summary.declaration(k)) and d.headline
+                and k.split(".", 1)[0] not in indicators.WINDOWS]  # not `first_year.` etc.
     longest = {}
     for k in declared:  # `work_within_{horizon}w`: the longest horizon only
         m = re.fullmatch(r"(.*_within_)(\d+)(w.*)", k)

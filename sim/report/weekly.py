@@ -20,8 +20,6 @@ from sim import store
 from sim.compare import LEVEL, Summary, difference_bounds
 from sim.indicators import UNITS
 
-PRE_REFORM_WEEKS = 52  # weeks before a reform that the figures show
-
 
 @dataclass
 class Series:
@@ -36,17 +34,15 @@ class Series:
 
 
 def reform_week(summary: Summary) -> int | None:
-    """The scenario's reform week (`run.reform_week`) from the batch manifest or a run's, or
-    None: then week 0 is the end of burn-in."""
-    manifest = store.read_batch_manifest(summary.folder)
-    if manifest.get("reform_week") is not None:
-        return int(manifest["reform_week"])
+    """The scenario's reform week (`run.reform_week`: the reported weeks before the reform)
+    from the batch manifest or a run's, or None (-1, or not said): then week 0 is the end of
+    burn-in."""
+    week = store.read_batch_manifest(summary.folder).get("reform_week")
     ids = summary.columns["run_id"].tolist() if "run_id" in summary.columns else []
     run = summary.folder / store.RUNS_DIR / (ids[0] if ids else "")
-    if ids and (run / store.RUN_MANIFEST_FILE).is_file():
+    if week is None and ids and (run / store.RUN_MANIFEST_FILE).is_file():
         week = (store.read_manifest(run).get("config") or {}).get("run", {}).get("reform_week")
-        return None if week is None else int(week)
-    return None
+    return int(week) if week is not None and int(week) >= 0 else None
 
 
 class Weekly:
@@ -64,7 +60,7 @@ class Weekly:
         used = set(summary.columns["run_id"].tolist())
         run_ids = np.array(table.column("run_id").to_pylist(), dtype=object)
         keep = np.array([r in used for r in run_ids], dtype=bool)
-        first = -PRE_REFORM_WEEKS if self.reform is not None else 0
+        first = -self.reform if self.reform is not None else 0  # burn-in is not shown
         week = np.array(table.column("week").to_pylist(), dtype=float)
         keep &= week >= first
         for name in table.column_names:
