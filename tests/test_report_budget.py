@@ -1,8 +1,9 @@
 """Who pays: the budget view against a direct sum of each run's ledger.parquet by payer.
 
 Nacka's takeover (scenarios/nacka_takeover.toml, arms `state` and `municipal_takeover`) on a
-6,000-person world for 8 weeks: the state's transfer to Nacka is spending by the state and
-income of Nacka, so it appears once and nets to zero in the public cost.
+6,000-person world, the reform 4 weeks into 10 reported weeks: the state's transfer to Nacka is
+spending by the state and income of Nacka, so it appears once and nets to zero in the public
+cost. Amounts are a year over the weeks from the reform (week 0 on).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ description = "Nacka's takeover on 6,000 persons."
 replications = 2
 
 [run]
-weeks = 8
+weeks = 10
 burn_in_weeks = 10
+reform_week = 4
 seed = 5
 
 [[world.municipalities]]
