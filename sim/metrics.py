@@ -92,7 +92,7 @@ class Metrics:
         for window, rows in (("pre_reform", [r for r in reported if r["week"] < 0]),
                              ("first_year", [r for r in post if r["week"] < 52]),
                              ("later_years", [r for r in post if r["week"] >= 52])):
-            if rows and len(rows) < len(post):
+            if rows and (window == "pre_reform" or len(rows) < len(post)):
                 values = self._summarise(rows, headline)
                 s.update({f"{window}.{ind.key}": values[ind.key] for ind in headline})
         s["calibration"] = self.calibration(s)

@@ -215,9 +215,13 @@ def test_active_choosers_switch_to_better_rated_providers_only(tmp_path):
 [arms.switchy.services.nacka.choice]
 regime = "lov"
 switching_rate = 0.2
+[arms.switchy.services.nacka.providers]
+exit_cash = -1e8  # none leaves: ratings keep their spread
 [arms.still.services.nacka.choice]
 regime = "lov"
 switching_rate = 0.0
+[arms.still.services.nacka.providers]
+exit_cash = -1e8
 """, weeks=30)
     switchy, s = run(path, arm="switchy", check=True)
     _, still = run(path, arm="still")

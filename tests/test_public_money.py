@@ -26,6 +26,7 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 def finnish(arm: str, weeks: int = 20):
     config = load(SCENARIOS / "finland_te24.toml").arm(arm)
     config = override_config(config, {"world.labour_force_share": 0.0475, "run.weeks": weeks,
+                                      "run.reform_week": -1,
                                       "run.burn_in_weeks": 20})
     model = ReformModel(config)
     model.run()
