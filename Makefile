@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python \
 	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -V -r); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean notebooks app
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found; pass PYTHON=/path/to/python3.12" >&2; exit 2; }
@@ -34,6 +34,15 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/reformsim bench
+
+# JupyterLab on notebooks/ (installed into .venv the first time), and the web page
+notebooks: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[notebooks]'
+	cd notebooks && ../$(VENV)/bin/jupyter lab
+
+PORT ?= 8765
+app: $(VENV)/.installed
+	$(VENV)/bin/reformsim app --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check sim tests

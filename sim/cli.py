@@ -1,4 +1,4 @@
-"""The `reformsim` command: run | scenarios | validate | bench | batch | compare | report.
+"""The `reformsim` command: run | scenarios | validate | bench | batch | compare | report | app.
 
 Errors a user can fix (a bad scenario, a wrong option value) print one line and exit with code 2,
 with nothing written; anything else is a bug and keeps its traceback.
@@ -132,6 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--baseline", metavar="ARM", help="the arm to compare against "
                     "(default: the scenario's first arm)")
     rp.set_defaults(func=cmd_report)
+
+    from sim.app.command import add_parser as add_app  # the web page (sim/app/)
+    add_app(sub)
     return p
 
 
