@@ -46,6 +46,17 @@ class Metrics:
         self.declared = {i.key: i for i in indicators.weekly(self.context)}
         self.rows: list[dict] = []
 
+    def redeclare(self) -> None:
+        """Declare the indicators of the model's rules as they are now: a history snapshot
+        (sim/run.py) is taken before an arm's reform is known, and the reform may add
+        indicators (e.g. co-financing bands); earlier rows get their missing values, as in a
+        run that knew the reform from the start."""
+        self.context = indicators.Context.of(self.model.config, getattr(self.model, "reform",
+                                                                        None))
+        self.declared = {i.key: i for i in indicators.weekly(self.context)}
+        self.rows = [{k: row.get(k, ind.missing) for k, ind in self.declared.items()}
+                     for row in self.rows]
+
     def record(self, week: Week) -> None:
         """Complete the week's row and keep it: stage 10."""
         pilot_indicators(self.model, week)

@@ -130,4 +130,5 @@ def start(config: Config, seed: int, history_cache=None):
             os.replace(tmp, path)
             how = "computed"
     model.reform = reformed(config) if config.reform else None
+    model.metrics.redeclare()
     return model, how
