@@ -70,3 +70,11 @@ def test_a_run_from_a_shared_history_equals_a_run_that_knew_the_reform(tmp_path)
         other = shared.summary[key]
         assert (math.isnan(value) and math.isnan(other)) if isinstance(value, float) \
             and math.isnan(value) else other == value, key
+
+
+def test_the_frontier_keeps_the_designs_no_other_beats_on_both_outcomes():
+    cost = [1.0, 2.0, 3.0, 2.5, float("nan")]
+    jobs = [0.5, 0.8, 0.9, 0.7, 1.0]
+    assert payment.frontier(cost, jobs) == [0, 1, 2]  # 3 costs more than 1 for fewer jobs
+    # parking and creaming: higher is better on both
+    assert payment.frontier([0.7, 0.9], [1.0, 1.0], lower_x=False) == [1]

@@ -50,3 +50,23 @@ def payment_settings(scheme: str, result_share: float, tiering: float, tiers: in
 def arm_name(result_share: float, tiering: float) -> str:
     """e.g. result70_tier1.8 (a plain name: batch folders and tables use it)."""
     return f"result{round(result_share * 100)}_tier{tiering:g}"
+
+
+def frontier(xs: list[float], ys: list[float], lower_x: bool = True,
+             higher_y: bool = True) -> list[int]:
+    """Indexes of the designs no other design beats on both outcomes (at least as good on
+    each, better on one): e.g. x a cost (lower is better), y jobs (higher is better)."""
+    import math
+
+    def at_least(a, b, lower):
+        return a <= b if lower else a >= b
+
+    out = []
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        if math.isnan(x) or math.isnan(y):
+            continue
+        beaten = any(at_least(xs[j], x, lower_x) and at_least(ys[j], y, not higher_y)
+                     and (xs[j], ys[j]) != (x, y) for j in range(len(xs)) if j != i)
+        if not beaten:
+            out.append(i)
+    return out
