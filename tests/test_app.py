@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from sim import batch
+from sim.config import load
+from tests.test_batch import write_tiny
 from tests.test_report_html import CHROMEDRIVER, CHROMIUM
 
 REPO = Path(__file__).resolve().parent.parent
@@ -113,9 +116,31 @@ def test_the_page_runs_a_changed_scenario_and_shows_the_answer_and_figures(serve
     wait_for(browser, RUN_S, answered, "no answer and figure after the run")
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Who pays" in body and "million SEK a year" in body
+    wait_for(browser, 20, lambda d: d.find_element(
+        By.XPATH, "//button[contains(@class, 'run-button')]").is_enabled(), "still running")
     if os.environ.get("REFORMSIM_APP_SCREENSHOT"):
         browser.save_screenshot(os.environ["REFORMSIM_APP_SCREENSHOT"])
     # the runs behind the answer were made with the changed setting
     manifests = list(out.glob("lov_vs_authorisation/*/runs/*/manifest.json"))
     assert len(manifests) == 4  # two arms x two replications
     assert {json.loads(m.read_text())["config"]["run"]["weeks"] for m in manifests} == {10}
+
+
+def test_the_page_opens_a_finished_batch_instead_of_running(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    folder = batch.run_batch(load(write_tiny(tmp_path)), out=tmp_path / "out", workers=1,
+                             progress=False).folder
+    url, _ = server
+    browser.get(url)
+    field = wait_for(browser, START_S, lambda d: d.find_element(
+        By.XPATH, "//div[contains(@class, 'v-text-field')]"
+        "[.//label[contains(., 'open a finished batch')]]//input"),
+        "no folder field")
+    field.send_keys(str(folder))
+    open_button = browser.find_element(By.XPATH, "//button[contains(., 'Open')]")
+    wait_for(browser, 10, lambda d: open_button.is_enabled(), "Open stays disabled")
+    open_button.click()
+    wait_for(browser, 30, lambda d: "Under the high arm" in " ".join(
+        e.text for e in d.find_elements(By.CSS_SELECTOR, ".answer")), "the batch did not open")
+    assert str(folder) in browser.find_element(By.TAG_NAME, "body").text
