@@ -144,3 +144,34 @@ def test_the_page_opens_a_finished_batch_instead_of_running(server, browser, tmp
     wait_for(browser, 30, lambda d: "Under the high arm" in " ".join(
         e.text for e in d.find_elements(By.CSS_SELECTOR, ".answer")), "the batch did not open")
     assert str(folder) in browser.find_element(By.TAG_NAME, "body").text
+
+
+# ------------------------------------------------------------- without a browser
+def test_the_choices_make_a_checked_scenario_with_a_variant():
+    from sim.app import choices as ch
+    from sim.config import ScenarioError
+
+    c = ch.Choices(arms=("public", "lov"), variant_of="lov", design=ch.BY_RESULT_SHARE,
+                   result_share=0.5, tiering=2.0, reform_week=4, weeks=20)
+    sc = ch.build(c)
+    assert list(sc.arms) == ["public", "lov", ch.VARIANT]
+    assert sc.base.run.reform_week == 4 and sc.base.run.weeks == 20
+    rules = sc.arms[ch.VARIANT].reform
+    assert rules["services.nacka.choice.regime"] == "lov"  # the arm's own rules, kept
+    results = rules["services.nacka.payment.result_payment"]
+    assert results[-1] == pytest.approx(3 * results[0])
+    with pytest.raises(ScenarioError, match="unknown arm"):
+        ch.build(ch.Choices(variant_of="lottery"))
+
+
+def test_reformsim_app_refuses_bad_options_in_one_line(tmp_path, capsys):
+    from sim.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["app", "--port", "70000"])
+    assert stop.value.code == 2
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    assert main(["app", "--out", str(a_file)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: --out:") and len(err) == 2
