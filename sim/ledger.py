@@ -4,7 +4,8 @@ Amounts are kept in whole öre/cents (integers), so totals by payer, by payee an
 agree exactly by construction; what is checked is that the flows are the right ones: the audit
 (sim/audit.py) rebuilds them from the paying stages' own records. Flows are aggregated per
 week and key (a municipality's social assistance to its households is one row a week, not one
-per person), which keeps national runs small while every krona is accounted for. Each flow debits its payer and credits its payee.
+per person), which keeps national runs small while every krona is accounted for. Each flow
+debits its payer and credits its payee.
 """
 
 from __future__ import annotations
