@@ -27,7 +27,7 @@ RESULTS ?= results/$(basename $(notdir $(SCENARIO)))/batch
 run: $(VENV)/.installed
 	$(VENV)/bin/reformsim batch $(SCENARIO) --reps $(REPS) --workers $(WORKERS)
 	$(VENV)/bin/reformsim compare $(RESULTS)
-	$(VENV)/bin/reformsim report $(RESULTS)
+	$(VENV)/bin/reformsim report $(RESULTS) --files-only
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q

@@ -131,6 +131,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("results", help="a batch folder, e.g. results/municipality_se/batch")
     rp.add_argument("--baseline", metavar="ARM", help="the arm to compare against "
                     "(default: the scenario's first arm)")
+    rp.add_argument("--files-only", action="store_true", help="print where the report is, "
+                    "not the answer again (make run prints it with compare)")
     rp.set_defaults(func=cmd_report)
 
     from sim.app.command import add_parser as add_app  # the web page (sim/app/)
@@ -293,7 +295,7 @@ def cmd_report(args) -> int:
     written = make_report(args.results, baseline=args.baseline)
     for warning in written.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(present.report_written(written))
+    print(present.report_written(written, answer=not args.files_only))
     return 0
 
 

@@ -15,6 +15,7 @@ import mesa
 import numba
 import numpy as np
 
+from sim import audit
 from sim.agents import EmploymentService, Municipality
 from sim.config import Config, ScenarioFile, history, load, override_config, reformed
 from sim.kernels import rng
@@ -252,4 +253,5 @@ class ReformModel(mesa.Model):
             for prov in qm.providers:
                 assert load[prov.index] <= prov.capacity, f"{prov.name} over capacity"
                 assert prov.active or load[prov.index] == 0, f"{prov.name} inactive with clients"
-        self.ledger.check_balanced()
+        if self.metrics.rows:
+            audit.check(self, [self.metrics.rows[-1]["week"]])

@@ -231,10 +231,10 @@ def comparison(analysis, runs_used: str, csv: str, everything: bool = False) -> 
     ])
 
 
-def report_written(written) -> str:
+def report_written(written, answer: bool = True) -> str:
     """`reformsim report`: the answer in words, then where the files are."""
     return "\n\n".join([
-        "The answer\n" + _paragraphs(written.sentences, "  "),
+        *(["The answer\n" + _paragraphs(written.sentences, "  ")] if answer else []),
         f"Report: {relative(written.html)} (one file, opens in a browser), "
         f"{relative(written.markdown)} with {len(written.charts)} figure(s) beside it; "
         f"every outcome in {relative(written.csv)}",

@@ -11,8 +11,9 @@ behaviour responds to it (sim/agents/municipality.py).
 
 Each week this stage also writes the co-financed amounts by benefit and band, the municipal
 and the state part (`cofinancing.{benefit}.{band}.municipal|state`), the number of seekers
-drawing each kind of benefit (`recipients.*`), and each municipality's accounts
-(sim/municipal_accounts.py: `municipal_table()`).
+drawing each kind of benefit (`recipients.*`), what the benefits and the transfer paid as this
+stage computed them (`paid.*`: the process record sim/audit.py holds the ledger to), and each
+municipality's accounts (sim/municipal_accounts.py: `municipal_table()`).
 """
 
 from __future__ import annotations
@@ -110,9 +111,10 @@ class PublicFinance:
                                     b.social_assistance_state_share)
 
         row = {f"recipients.{name}": int(np.sum(kind == k)) for name, k in RECIPIENTS.items()}
+        row.update({f"paid.{name}": float(amount[kind == k].sum()) for name, k in KINDS.items()})
         row.update(self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni))
         staff = self._staff_taken_over()
-        self._transfer(week, muni, n_muni, staff)
+        row["paid.state_transfer"] = float(self._transfer(week, muni, n_muni, staff).sum())
         self.accounts.record(week, seekers, hired)
         return row
 

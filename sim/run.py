@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 from filelock import FileLock
 
-from sim import store
+from sim import audit, store
 from sim.config import Config, history, override_config, reformed
 
 HISTORY = ".history-"  # snapshot files of shared histories in a batch's runs folder
@@ -88,7 +88,7 @@ def simulate(
         if bar is not None:
             bar.close()
     t2 = time.perf_counter()
-    model.ledger.check_balanced()
+    audit.check(model)
     return RunResult(
         config=config,
         seed=seed,

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim import audit
 from sim.cli import main
 from sim.config import load, override_config
 from sim.metrics import section
@@ -114,8 +115,8 @@ def test_the_municipality_reimburses_its_exact_share_of_a_seekers_subsidy(tmp_pa
 @given(model=st.sampled_from(["state", "municipal_takeover", "fi_2025", "fi_pre2025"]),
        system=st.sampled_from(["se", "fi"]), seed=st.integers(0, 10_000),
        separation=st.floats(0.0005, 0.004))
-def test_the_ledger_reconciles_every_week_on_random_worlds(tmp_path, model, system, seed,
-                                                           separation):
+def test_the_ledger_agrees_with_the_payments_every_week_on_random_worlds(
+        tmp_path, model, system, seed, separation):
     config = load(small(tmp_path, "nacka_takeover", weeks=12)).base
     config = override_config(config, {"funding.model": model, "benefits.system": system,
                                       "labour_market.separation_rate": separation})
@@ -123,9 +124,29 @@ def test_the_ledger_reconciles_every_week_on_random_worlds(tmp_path, model, syst
     for _ in range(config.run.burn_in_weeks + config.run.weeks):
         week = m.week
         m.step()
-        m.ledger.reconcile(week)
+        assert not audit.audit(m, [week])
         assert sum(m.ledger.balances(week).values()) == pytest.approx(0.0, abs=1e-6)
-    m.ledger.reconcile()
+
+
+def test_the_audit_finds_a_flow_booked_twice_dropped_or_in_the_wrong_category(tmp_path):
+    config = load(small(tmp_path, "nacka_takeover", weeks=6)).arm("municipal_takeover")
+    m = ReformModel(override_config(config, {"run.reform_week": 0}))
+    m.run()
+    assert not audit.audit(m)
+    ledger, week = m.ledger, m.metrics.rows[-1]["week"]
+    rows = [k for k in ledger._rows if k[0] == week]
+    key = next(k for k in rows if k[3] == "social_assistance")
+    ledger._rows[key] *= 2  # booked twice
+    assert any("social_assistance" in p for p in audit.audit(m, [week]))
+    ledger._rows[key] //= 2
+    staff = next(k for k in rows if k[3] == "employment_service_staff")
+    moved = ledger._rows.pop(staff) / 100  # booked as a service instead
+    ledger.pay(*staff[:3], "provider_base_fee", moved)
+    problems = audit.audit(m, [week])
+    assert any("employment_service_staff" in p for p in problems)
+    assert any("services" in p for p in problems)
+    with pytest.raises(AssertionError, match="disagrees"):
+        audit.check(m)
 
 
 def test_the_takeover_transfer_is_90_percent_of_what_the_state_spends_on_nackas_seekers(

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim import audit
 from sim.cli import main
 from sim.config import load, override_config
 from sim.metrics import section
@@ -167,7 +168,7 @@ def test_provider_payments_in_the_ledger_equal_provider_revenue(tmp_path):
                if r["category"] in ("provider_base_fee", "provider_result_payment"))
     revenue = sum(p.revenue for p in model.markets[0].providers)
     assert paid == pytest.approx(revenue, abs=1.0)  # the ledger books whole öre
-    model.ledger.check_balanced()
+    audit.check(model)
 
 
 @pytest.mark.parametrize("arm", ["public", "lov", "authorisation"])

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim import audit
 from sim.cli import main
 from sim.config import load, override_config
 from sim.metrics import section
@@ -222,7 +223,7 @@ def test_caseworker_hours_are_a_cost_booked_in_the_ledger(municipal_scenario):
     staff = model.ledger.totals("category", 0).get("employment_service_staff")
     assert staff == pytest.approx(weekly)
     assert model.ledger.totals("payer", 0)["state"] >= staff
-    model.ledger.check_balanced()
+    audit.check(model)
     local = run(small(municipal_scenario, 4000, **costed,
                       **{"service_model.staff_payer": "municipality"}))
     assert local.ledger.spend(0)[("municipality:A", "employment_service_staff")] == (

@@ -58,6 +58,9 @@ def test_report_opens_with_the_answer_and_writes_md_html_csv(folder, capsys):
                         "Appendix: every outcome"]
     answer = md.split("## The answer", 1)[1].split("##", 1)[0]
     assert "Under the high arm" in answer and "labour_market.separation_rate = 0.0014" in answer
+    assert main(["report", str(folder), "--files-only"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Report: ") and "The answer" not in out
     pngs = figures_in(md)
     assert pngs == ["who_pays.png", "differences.png", "weekly_outcomes.png", "tiers.png"]
     for png in pngs:

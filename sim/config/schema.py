@@ -49,9 +49,6 @@ class RunSettings:
     def check(self):
         if self.burn_in_weeks >= 4 * self.weeks + 520:
             yield "burn_in_weeks", "is implausibly long for the run; allowed < 4 * weeks + 520"
-        if self.reform_week >= self.weeks:
-            yield "reform_week", (f"{self.reform_week} leaves no reported week after the reform; "
-                                  f"allowed -1 to {self.weeks - 1} (run.weeks - 1)")
 
 
 @dataclass(frozen=True)

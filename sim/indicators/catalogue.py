@@ -299,6 +299,11 @@ _RECIPIENTS = (
 WEEKLY += (
     *(_i(f"recipients.{k}", "persons", f"Seekers on {short}", f"Registered seekers drawing "
          f"{long} at this week's payments.", missing=0.0) for k, short, long in _RECIPIENTS),
+    *(_i(f"paid.{k}", "money", f"Paid in {short}", f"What {long} paid this week, as the "
+         "payment stage computed it (the record the ledger is audited against).", missing=0.0)
+      for k, short, long in _RECIPIENTS[:3]),
+    _i("paid.state_transfer", "money", "State transfers paid", "The state's transfers to "
+       "municipalities this week, as the funding rule computed them.", missing=0.0),
     _i("cofinancing.{cofbenefit}.{cofband}.municipal", "money", "Co-financing, {cofbenefit} "
        "days {cofband}: municipal part", "The municipalities' share of the co-financed "
        "amount paid for benefit days in the band this week.", missing=0.0),
