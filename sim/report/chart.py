@@ -65,4 +65,12 @@ def _points(value: float, _) -> str:
 
 
 def millions_axis(ax) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:,.0f}"))
+    """Millions, with the decimals the axis needs: a small world's changes are fractions of a
+    million, which whole millions would show as a column of zeros."""
+    def millions(value: float, _) -> str:
+        low, high = ax.get_ylim()
+        span = abs(high - low) / 1e6
+        decimals = 0 if span >= 5 else 1 if span >= 0.5 else 2
+        return f"{round(value / 1e6, decimals) or 0.0:,.{decimals}f}"  # no "-0"
+
+    ax.yaxis.set_major_formatter(FuncFormatter(millions))
