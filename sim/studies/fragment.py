@@ -1,0 +1,68 @@
+"""A calibration's scenario fragment: the fitted settings as TOML tables a scenario can
+`extends`, with a `[calibrated]` table saying which command made it and which targets it
+used, so the evidence check (sim/evidence/targets.py) labels those targets calibrated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.config import ScenarioFile
+
+
+def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
+                   targets: tuple[str, ...]) -> Path:
+    best = fit.best
+    nested: dict = {}
+    for dotted, value in best["values"].items():
+        node = nested
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    lines = [
+        f"# Fitted by the method of simulated moments (sim/studies/calibrate.py) to "
+        f"{scenario.name}",
+        f"# ({scenario.source}); made by:",
+        f"#   {command}",
+        f"# objective {best['objective']:.4g} after {len(fit.evaluations)} evaluations. A "
+        "scenario uses these values with",
+        f'# `extends = "{path.name}"` (a path relative to it).',
+        "",
+        "[calibrated]",
+        f"scenario = {_toml(scenario.name)}",
+        f"command = {_toml(command)}",
+        f"targets = {_toml(list(targets))}",
+        f"parameters = {_toml(list(best['values']))}",
+        f"objective = {best['objective']!r}",
+        "",
+    ]
+    for row in fit.rows():
+        lines.append(f"# {row['target']}: target {row['target_value']:.4g}, model "
+                     f"{row['model']:.4g} (tolerance {row['tolerance']:.3g})")
+    lines += _tables(nested, "")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _tables(node: dict, prefix: str) -> list[str]:
+    out = []
+    leaves = {k: v for k, v in node.items() if not isinstance(v, dict)}
+    if leaves:
+        out += ["", f"[{prefix}]"] + [f"{k} = {_toml(v)}" for k, v in leaves.items()]
+    for k, v in node.items():
+        if isinstance(v, dict):
+            out += _tables(v, f"{prefix}.{k}" if prefix else k)
+    return out
+
+
+def _toml(value) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, float):
+        text = f"{value:.6g}"
+        return text if any(c in text for c in ".en") else text + ".0"
+    return repr(value)
