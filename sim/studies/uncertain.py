@@ -103,8 +103,11 @@ def at_point(config: Config, values: dict[str, Any], source: str = "<design>") -
     """`config` with `values` set; for an arm of a scenario with a reform date, set in its
     shared history and kept after the reform too (as a sweep value is: sim/plan.py)."""
     out = override_config(config, values, source)
-    if out.reform:
-        out = dataclasses.replace(out, reform={**out.reform, **values})
+    if out.reform:  # run and world settings are the history's, which the reform keeps
+        data = config.to_dict()
+        kept = {k: v for k, v in values.items()
+                if resolve_key(k, source, data).split(".")[0] not in ("run", "world")}
+        out = dataclasses.replace(out, reform={**out.reform, **kept})
     return out
 
 
