@@ -87,8 +87,17 @@ def _fixed(args, scenario) -> dict:
     return sets
 
 
-def command_line() -> str:
-    return "reformsim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+def command_line(args) -> str:
+    """The command that made a study, from its parsed options (not sys.argv: also right when
+    called as `main([...])`)."""
+    words = ["reformsim", args.command, args.scenario]
+    for key, value in vars(args).items():
+        if key in ("command", "scenario", "func") or value in (None, [], False):
+            continue
+        option = "--" + key.replace("_", "-")
+        for v in value if isinstance(value, list) else [value]:
+            words += [option] if value is True else [option, str(v)]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def cmd_sensitivity(args) -> int:
@@ -122,7 +131,7 @@ def cmd_sensitivity(args) -> int:
     except StudyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    written = tables.write(result, result.folder, command_line())
+    written = tables.write(result, result.folder, command_line(args))
     chart = figures.chart(result)
     png = Path(result.folder) / chart.name
     png.write_bytes(chart.png())
@@ -160,7 +169,7 @@ def cmd_calibrate(args) -> int:
     except StudyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    written = calibrate.write(fit, scenario, command_line(), args.fragment)
+    written = calibrate.write(fit, scenario, command_line(args), args.fragment)
     print(calibrate.plain(fit))
     print(f"\nWritten: {', '.join(str(p) for p in written)}")
     return 0

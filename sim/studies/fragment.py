@@ -4,6 +4,7 @@ used, so the evidence check (sim/evidence/targets.py) labels those targets calib
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sim.config import ScenarioFile
@@ -11,6 +12,9 @@ from sim.config import ScenarioFile
 
 def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
                    targets: tuple[str, ...]) -> Path:
+    """The scenario the fit was made on (`extends`, a relative path) with the fitted values."""
+    path = Path(path)
+    parent = os.path.relpath(Path(scenario.source).resolve(), path.parent.resolve())
     best = fit.best
     nested: dict = {}
     for dotted, value in best["values"].items():
@@ -24,9 +28,10 @@ def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
         f"{scenario.name}",
         f"# ({scenario.source}); made by:",
         f"#   {command}",
-        f"# objective {best['objective']:.4g} after {len(fit.evaluations)} evaluations. A "
-        "scenario uses these values with",
-        f'# `extends = "{path.name}"` (a path relative to it).',
+        f"# objective {best['objective']:.4g} after {len(fit.evaluations)} evaluations. It is "
+        f"{scenario.name} with the",
+        "# fitted values; a scenario uses them with `extends = \"<path to this file>\"`.",
+        f"extends = {_toml(Path(parent).as_posix())}",
         "",
         "[calibrated]",
         f"scenario = {_toml(scenario.name)}",
@@ -40,7 +45,6 @@ def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
         lines.append(f"# {row['target']}: target {row['target_value']:.4g}, model "
                      f"{row['model']:.4g} (tolerance {row['tolerance']:.3g})")
     lines += _tables(nested, "")
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
