@@ -11,7 +11,8 @@ runs it made.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,7 @@ class Fit:
     moments: list[Moment]
     evaluations: list[dict] = field(default_factory=list)  # unit, values, model, objective
     folder: Path | None = None
+    fixed: dict = field(default_factory=dict)  # settings held at every evaluation (--set)
 
     @property
     def best(self) -> dict:
@@ -82,7 +84,7 @@ def moments(scenario: ScenarioFile, spec: Spec) -> list[Moment]:
 def run(scenario: ScenarioFile, spec: Spec, opt: Options, fixed: dict | None = None) -> Fit:
     """Quasi-random starts (one batch), then Nelder-Mead from the best; returns every
     evaluation."""
-    fit = Fit(spec, moments(scenario, spec))
+    fit = Fit(spec, moments(scenario, spec), fixed=dict(fixed or {}))
     arm = next(iter(scenario.arms), BASE_ARM)
     summary_keys = [m.name for m in fit.moments if m.series is None]
     d = len(spec.parameters)
@@ -90,7 +92,10 @@ def run(scenario: ScenarioFile, spec: Spec, opt: Options, fixed: dict | None = N
     def evaluate(units: np.ndarray) -> list[float]:
         first = len(fit.evaluations)
         points = [{**(fixed or {}), **values(spec, u)} for u in units]
-        y, folder = run_design(scenario, [arm], points, summary_keys, opt, first=first)
+        runs = len(points) * opt.reps  # no pool bigger than the runs (one run: in-process)
+        here = opt if opt.engine == "dask" else replace(
+            opt, workers=min(opt.workers or os.cpu_count() or 1, runs))
+        y, folder = run_design(scenario, [arm], points, summary_keys, here, first=first)
         fit.folder = folder
         for i, u in enumerate(units):
             model = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sim.config import ScenarioFile
+from sim.config import ScenarioFile, resolve_key
 
 
 def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
@@ -17,7 +17,10 @@ def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
     parent = os.path.relpath(Path(scenario.source).resolve(), path.parent.resolve())
     best = fit.best
     nested: dict = {}
-    for dotted, value in best["values"].items():
+    data = scenario.base.to_dict()
+    held = {resolve_key(k, scenario.source, data): v for k, v in fit.fixed.items()}
+    held = {k: v for k, v in held.items() if k.split(".")[0] != "run"}  # conditions of the fit
+    for dotted, value in {**held, **best["values"]}.items():
         node = nested
         *parents, leaf = dotted.split(".")
         for part in parents:
@@ -38,6 +41,7 @@ def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
         f"command = {_toml(command)}",
         f"targets = {_toml(list(targets))}",
         f"parameters = {_toml(list(best['values']))}",
+        f"held = {_toml(list(held))}",
         f"objective = {best['objective']!r}",
         "",
     ]
