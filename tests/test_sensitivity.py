@@ -137,3 +137,21 @@ def test_whole_number_settings_are_rounded(tmp_path):
     scenario = load(write_study(tmp_path))
     (r,) = read_ranges({"labour_market.vacancy_weeks": [2, 9]}, scenario, "uncertain")
     assert r.whole and isinstance(r.at(0.4), int)
+
+
+def test_sobol_indices_with_intervals_find_the_setting_that_matters(tmp_path, capsys):
+    path = write_study(tmp_path)
+    out = tmp_path / "out"
+    assert main(["sensitivity", str(path), "--method", "sobol", "--samples", "4", "--out",
+                 str(out), "--workers", "1"]) == 0
+    folder = out / "tiny_batch" / "sensitivity_sobol"
+    with (folder / "indices.csv").open() as f:
+        rows = {(r["outcome"], r["setting"]): r for r in csv.DictReader(f)}
+    label = "unemployment_rate (high - low)"
+    matters = rows[(label, "labour_market.separation_rate")]
+    dummy = rows[(label, "labour_market.shock_size")]
+    assert float(matters["ST"]) > 0 and float(dummy["ST"]) == 0.0
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(matters)
+    assert (folder / "sensitivity_sobol.png").is_file()
+    assert refused(["sensitivity", str(path), "--method", "sobol", "--samples", "6"],
+                   capsys).endswith("6: Sobol' needs a power of 2 (e.g. 32, 64, 128)")

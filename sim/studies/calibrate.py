@@ -112,7 +112,8 @@ def run(scenario: ScenarioFile, spec: Spec, opt: Options, fixed: dict | None = N
         return [e["objective"] for e in fit.evaluations[first:]]
 
     seed = scenario.base.run.seed % 2**32
-    starts = qmc.Sobol(d, scramble=True, seed=seed).random(spec.starts)
+    whole = 1 << max(spec.starts - 1, 0).bit_length()  # Sobol' points come in powers of 2
+    starts = qmc.Sobol(d, scramble=True, seed=seed).random(whole)[: spec.starts]
     evaluate(starts)
     if spec.evaluations:
         x0 = np.asarray(fit.start["unit"])

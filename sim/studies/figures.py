@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import indicators
 from sim.report.chart import Chart, colours, new_figure
 
 
@@ -13,6 +14,17 @@ def _short(path: str) -> str:
     """`services.nacka.effect.believed_lift` -> `effect.believed_lift`."""
     parts = path.split(".")
     return ".".join(parts[-2:])
+
+
+def _scale(label: str) -> tuple[float, str]:
+    """Shares in percentage points, money in millions: (factor, unit) of an outcome label."""
+    ind = indicators.find(label.split(" (")[0])
+    unit = ind.unit if ind is not None else ""
+    if unit == "share":
+        return 100.0, "pp"
+    if unit.startswith("money"):
+        return 1e-6, "millions" + (" a year" if unit.endswith("per_year") else "")
+    return 1.0, "outcome units"
 
 
 def _grid(n: int) -> tuple[int, int]:
@@ -30,15 +42,16 @@ def morris_chart(result) -> Chart:
     names = [_short(r.path) for r in result.ranges]
     palette = colours(len(names))
     for ax, label in zip(axes, labels, strict=False):
-        idx = result.indices[label]
+        factor, unit = _scale(label)
+        idx = {k: np.asarray(v) * factor for k, v in result.indices[label].items()}
         for i, name in enumerate(names):
             ax.errorbar(idx["mu_star"][i], idx["sigma"][i], xerr=idx["mu_star_conf"][i],
                         fmt="o", color=palette[i], label=name, capsize=3)
         top = max(float(np.nanmax(idx["mu_star"])), float(np.nanmax(idx["sigma"])), 1e-12)
         ax.plot([0, top], [0, top], ls=":", color="grey", lw=1)
         ax.set_title(label, fontsize=9)
-        ax.set_xlabel("mu* (mean |elementary effect|, outcome units per full range)")
-        ax.set_ylabel("sigma (sd of elementary effects)")
+        ax.set_xlabel(f"mu*: mean |effect| of the full range ({unit})")
+        ax.set_ylabel(f"sigma: sd of the effects ({unit})")
     for ax in axes[len(labels):]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="upper left")
