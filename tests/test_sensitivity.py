@@ -28,7 +28,7 @@ from tests.test_inputs import refused
 STUDY = """
 [uncertain]
 "labour_market.separation_rate" = [0.001, 0.003]   # [EST] matters
-"labour_market.shock_size" = [-0.5, 0.5]           # no shock_week: cannot matter
+"labour_market.shock_size" = [-0.5, 0.5]           # [EST] no shock_week: cannot matter
 {extra}
 [sensitivity]
 baseline = "low"
@@ -96,6 +96,8 @@ def test_paired_differences_are_within_replication_then_averaged():
     ('"labour_market.inactivity_rate" = [-0.1, 0.1]', "uncertain.labour_market.inactivity_rate",
      "-0.1 is not a value of the setting: -0.1 is out of range; allowed 0.0 to 0.5"),
     ('"funding.model" = [0, 1]', "uncertain.funding.model", "is not a numeric setting"),
+    ('"labour_market.threshold_sd" = [0.5, 1.0]  # a guess', "uncertain.labour_market."
+     "threshold_sd", "has no source: end its line with a comment citing evidence.md"),
 ])
 def test_bad_uncertain_ranges_are_one_line_exit_2_nothing_written(tmp_path, capsys, extra,
                                                                    path, problem):

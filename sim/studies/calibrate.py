@@ -174,7 +174,7 @@ def write(fit: Fit, scenario: ScenarioFile, command: str, fragment: str | None) 
 def plain(fit: Fit) -> str:
     best, start = fit.best, fit.start
     lines = [f"Calibration: {len(fit.evaluations)} evaluations ({fit.spec.starts} quasi-random "
-             f"starts, then Nelder-Mead), {fit.spec.reps} replications each; objective "
+             f"starts, then Nelder-Mead), {fit.spec.reps} replication(s) each; objective "
              f"{start['objective']:.3g} at the best start, {best['objective']:.3g} fitted", ""]
     width = max(len(p.path) for p in fit.spec.parameters)
     lines.append(f"{'parameter':<{width}}  {'low':>10}  {'high':>10}  {'fitted':>12}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sim.config import Config, ScenarioError, ScenarioFile, flatten, override_config, resolve_key
@@ -49,9 +50,29 @@ def read_ranges(table: Any, scenario: ScenarioFile, where: str) -> list[Range]:
         except ScenarioError as e:
             raise ScenarioError(source, path, e.problem) from None
         out.append(_range(scenario.base, dotted, value, source, path))
+        _check_cited(source, key, path)
     if len({r.path for r in out}) < len(out):
         raise ScenarioError(source, where, "names a setting twice; each setting once")
     return out
+
+
+CITES = ("evidence.md", "[EST]", "sim/data/", "SOURCES.md")
+
+
+def _check_cited(source: str, key: str, path: str) -> None:
+    """A range's line must say where it comes from: a comment citing evidence.md (or the
+    package data's sources) or marking it [EST]. Only files on disk are checked."""
+    try:
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    leaf = key.rsplit(".", 1)[-1]
+    mine = [ln for ln in lines if "=" in ln and ln.split("=", 1)[0].strip().strip('"\'')
+            in (key, leaf)]
+    if mine and not any("#" in ln and any(c in ln.split("#", 1)[1] for c in CITES)
+                        for ln in mine):
+        raise ScenarioError(source, path, "has no source: end its line with a comment citing "
+                            "evidence.md (e.g. # evidence.md 1.4) or saying # [EST]")
 
 
 def _items(table: dict):
