@@ -111,6 +111,10 @@ def test_evidence_labels_the_targets_a_shipped_calibration_used(tmp_path):
     assert labelled["margin_lov"].kind == evidence.INDEPENDENT
     shipped = evidence.fitted_targets()
     assert shipped, "a calibration is shipped in scenarios/calibrated/"
+    for path in evidence.CALIBRATIONS.glob("*.toml"):  # each one loads, and names its command
+        scenario = load(path)
+        assert scenario.raw["calibrated"]["command"].startswith("reformsim calibrate ")
+        assert set(scenario.raw["calibrated"]["targets"]) <= set(shipped)
 
 
 @pytest.mark.parametrize(("table", "where", "problem"), [

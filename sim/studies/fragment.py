@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from sim.config import ScenarioFile, resolve_key
+from sim.present import relative
 
 
 def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
@@ -29,7 +30,7 @@ def write_fragment(path: Path, scenario: ScenarioFile, fit, command: str,
     lines = [
         f"# Fitted by the method of simulated moments (sim/studies/calibrate.py) to "
         f"{scenario.name}",
-        f"# ({scenario.source}); made by:",
+        f"# ({relative(scenario.source)}); made by:",
         f"#   {command}",
         f"# objective {best['objective']:.4g} after {len(fit.evaluations)} evaluations. It is "
         f"{scenario.name} with the",
