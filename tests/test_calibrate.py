@@ -119,7 +119,7 @@ def test_evidence_labels_the_targets_a_shipped_calibration_used(tmp_path):
 
 @pytest.mark.parametrize(("table", "where", "problem"), [
     ('[calibrate]\ntargets = ["unemploymnt_rate"]\n[calibrate.parameters]\n'
-     '"labour_market.separation_rate" = [0.001, 0.002]\n', "calibrate.targets",
+     '"labour_market.separation_rate" = [0.001, 0.002]  # [EST]\n', "calibrate.targets",
      "'unemploymnt_rate' is not a target; allowed: unemployment_rate"),
     ('[calibrate]\ntargets = ["unemployment_rate"]\n[calibrate.parameters]\n'
      '"labour_market.separation_rate" = [0.002, 0.001]\n',
