@@ -118,8 +118,11 @@ def cmd_sensitivity(args) -> int:
         raise ScenarioError(holder.source, "uncertain", "no [uncertain] table: declare the "
                             "settings to vary as setting = [low, high], or give --params FILE")
     ranges = read_ranges(tables_of["uncertain"], holder, "uncertain")
-    study = sensitivity.read_study(tables_of.get("sensitivity", scenario.raw.get(
-        "sensitivity", {"outcomes": []})), holder)
+    if "sensitivity" in tables_of:
+        study = sensitivity.read_study(tables_of["sensitivity"], holder)
+    else:  # the scenario's own, named as its file's
+        study = sensitivity.read_study(scenario.raw.get("sensitivity", {"outcomes": []}),
+                                       scenario)
     if args.trajectories:
         study = dataclasses.replace(study, trajectories=args.trajectories)
     if args.samples:
