@@ -107,7 +107,8 @@ def test_evidence_labels_the_targets_a_shipped_calibration_used(tmp_path):
         == evidence.INDEPENDENT
     labelled = {t.name: t for t in evidence.with_fits(evidence.TARGETS, tmp_path)}
     assert labelled["star_gap"].kind == evidence.CALIBRATED
-    assert "a.toml" in labelled["star_gap"].note and "x.y" in labelled["star_gap"].note
+    note = labelled["star_gap"].note
+    assert f"{tmp_path.name}/a.toml" in note and "x.y" in note
     assert labelled["margin_lov"].kind == evidence.INDEPENDENT
     shipped = evidence.fitted_targets()
     assert shipped, "a calibration is shipped in scenarios/calibrated/"

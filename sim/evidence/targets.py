@@ -221,7 +221,7 @@ def fitted_targets(folder: Path = CALIBRATIONS) -> dict[str, str]:
     for path in sorted(Path(folder).glob("*.toml")):
         fit = tomllib.loads(path.read_text(encoding="utf-8")).get("calibrated", {})
         for name in fit.get("targets", []):
-            out[name] = (f"fitted by `reformsim calibrate` ({path.name}): "
+            out[name] = (f"fitted by `reformsim calibrate` ({path.parent.name}/{path.name}): "
                          f"{', '.join(fit.get('parameters', []))}")
     return out
 
