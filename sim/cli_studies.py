@@ -5,6 +5,7 @@ ScenarioErrors (one line, exit code 2), as everywhere in the command."""
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
 import tomllib
 from pathlib import Path
@@ -87,6 +88,21 @@ def _fixed(args, scenario) -> dict:
     return sets
 
 
+def _interruptible(run):
+    """Run a study; `kill` stops it as Ctrl-C does, and finished runs are kept (as batch)."""
+    from sim.cli import EXIT_INTERRUPTED, _interrupt
+
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return run()
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished runs are kept; run the same command again to resume",
+              file=sys.stderr)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def command_line(args) -> str:
     """The command that made a study, from its parsed options (not sys.argv: also right when
     called as `main([...])`)."""
@@ -130,7 +146,8 @@ def cmd_sensitivity(args) -> int:
     fixed = _fixed(args, scenario)
     opt = _options(args, f"sensitivity_{args.method}", args.reps)
     try:
-        result = sensitivity.run(scenario, ranges, study, args.method, opt, fixed)
+        result = _interruptible(lambda: sensitivity.run(scenario, ranges, study, args.method,
+                                                        opt, fixed))
     except StudyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -168,7 +185,7 @@ def cmd_calibrate(args) -> int:
     fixed = _fixed(args, scenario)
     opt = _options(args, "calibrate", spec.reps)
     try:
-        fit = calibrate.run(scenario, spec, opt, fixed)
+        fit = _interruptible(lambda: calibrate.run(scenario, spec, opt, fixed))
     except StudyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
