@@ -1,4 +1,5 @@
-"""The `reformsim` command: run | scenarios | validate | bench | batch | compare | report | app.
+"""The `reformsim` command: run | scenarios | validate | bench | batch | compare | report |
+sensitivity | calibrate | app.
 
 Errors a user can fix (a bad scenario, a wrong option value) print one line and exit with code 2,
 with nothing written; anything else is a bug and keeps its traceback.
@@ -15,7 +16,7 @@ import tomllib
 from pathlib import Path
 
 import sim
-from sim import present
+from sim import cli_studies, present
 from sim.config import ScenarioError, leaf_settings, override_config
 from sim.config import load as load_file
 from sim.config.resources import check_memory
@@ -134,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--files-only", action="store_true", help="print where the report is, "
                     "not the answer again (make run prints it with compare)")
     rp.set_defaults(func=cmd_report)
+    cli_studies.register(sub)  # sensitivity, calibrate
 
     from sim.app.command import add_parser as add_app  # the web page (sim/app/)
     add_app(sub)

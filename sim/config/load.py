@@ -17,7 +17,8 @@ from sim.config.names import safe_name, slug
 from sim.config.overrides import flatten, override_config, reformed, resolve_key
 from sim.config.schema import Config, ScenarioFile
 
-TOP_LEVEL = ("name", "description", "replications", "arms", "sweep", "extends")
+TOP_LEVEL = ("name", "description", "replications", "arms", "sweep", "extends",
+             "uncertain", "sensitivity", "calibrate", "calibrated")  # studies: sim/studies/
 
 
 def load(path: str | Path) -> ScenarioFile:
@@ -45,8 +46,8 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if parent_path in seen or parent_path == path.resolve():
         raise ScenarioError(source, "extends", f"{parent!r} extends itself in a cycle")
     base = _read(parent_path, (*seen, path.resolve()))
-    for key in ("name", "description"):
-        base.pop(key, None)
+    for key in ("name", "description", "uncertain", "sensitivity", "calibrate"):
+        base.pop(key, None)  # a file's own; a study's tables are not inherited
     for key in ("arms", "sweep"):  # inherited unless the file has its own, which replace them
         if key in data:
             base.pop(key, None)
@@ -91,7 +92,11 @@ def from_dict(data: dict, source: str = "<dict>", default_name: str = "scenario"
             except ScenarioError as e:
                 raise ScenarioError(source, f"sweep.{key}[{i}]", e.problem) from None
         sweep[key] = tuple(values)
-    return ScenarioFile(name, source, base, arms, sweep, reps, description, data)
+    scenario = ScenarioFile(name, source, base, arms, sweep, reps, description, data)
+    from sim.studies.uncertain import check_tables  # here, not above: studies use config
+
+    check_tables(data, scenario)
+    return scenario
 
 
 def _with_reform(base: Config, override: dict, source: str, where: str) -> Config:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from sim.evidence.targets import STUDIES, TARGETS, Study, Target
+from sim.evidence.targets import STUDIES, TARGETS, Study, Target, with_fits
 
 LEVEL = 0.95
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -106,7 +106,7 @@ def run(quick: bool = False, workers: int = 1, progress=None) -> list[Row]:
         results = list(_tick(map(_summary, flat), progress))
     by_task = dict(zip((id(t) for t in flat), results, strict=True))
     rows = []
-    for target in TARGETS:
+    for target in with_fits(TARGETS):
         study = next((s for s in studies if s.name == target.study), None)
         if study is None:
             continue

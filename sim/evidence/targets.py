@@ -1,7 +1,9 @@
 """The evidence the model is held to: each target's value, source and whether it was fitted.
 
 A target is **calibrated** when a parameter was fitted to it (the parameter is named) and
-**independent** when nothing was: only independent targets test the model. A target the model
+**independent** when nothing was: only independent targets test the model. A target that a
+shipped calibration used (`reformsim calibrate`: the `[calibrated]` table of a fragment in
+scenarios/calibrated/) is calibrated by it (`with_fits`). A target the model
 is known to miss is marked `known_gap` with the reason; it is shown, but does not fail the
 check (a drift elsewhere does). Sources are sections of scenarios/evidence.md.
 
@@ -11,8 +13,10 @@ scenario run with some arms), so its interval is across replications.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -206,3 +210,24 @@ TARGETS = (
            "evidence.md 5.1: a downward-sloping Beveridge curve, shifting out after 2009 and "
            "2020 (Riksbank)", INDEPENDENT),
 )
+
+
+CALIBRATIONS = Path(__file__).resolve().parents[2] / "scenarios" / "calibrated"
+
+
+def fitted_targets(folder: Path = CALIBRATIONS) -> dict[str, str]:
+    """{target: how it was fitted} for the targets the shipped calibrations used."""
+    out: dict[str, str] = {}
+    for path in sorted(Path(folder).glob("*.toml")):
+        fit = tomllib.loads(path.read_text(encoding="utf-8")).get("calibrated", {})
+        for name in fit.get("targets", []):
+            out[name] = (f"fitted by `reformsim calibrate` ({path.parent.name}/{path.name}): "
+                         f"{', '.join(fit.get('parameters', []))}")
+    return out
+
+
+def with_fits(targets: tuple[Target, ...], folder: Path = CALIBRATIONS) -> tuple[Target, ...]:
+    """The targets, those a shipped calibration used labelled calibrated, with its note."""
+    fits = fitted_targets(folder)
+    return tuple(replace(t, kind=CALIBRATED, note="; ".join(filter(None, (t.note, fits[t.name]))))
+                 if t.name in fits else t for t in targets)
