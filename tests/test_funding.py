@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import audit
+from sim import audit, indicators
 from sim.cli import main
 from sim.config import load, override_config
 from sim.metrics import section
@@ -147,6 +147,22 @@ def test_the_audit_finds_a_flow_booked_twice_dropped_or_in_the_wrong_category(tm
     assert any("services" in p for p in problems)
     with pytest.raises(AssertionError, match="disagrees"):
         audit.check(m)
+
+
+def test_the_summary_has_every_declared_key_and_what_the_ledger_booked_from_week_0(tmp_path):
+    """Result payments first fall due months into a run: the summary still has them, equal to
+    the ledger's, and every other declared key (it is not built from the first week's row)."""
+    config = load(small(tmp_path, "nacka_takeover", weeks=40)).arm("municipal_takeover")
+    m = ReformModel(config)
+    m.run()
+    s = m.metrics.summary()
+    assert {i.key for i in indicators.summary(m.metrics.context)} <= set(s)
+    paid = {r["week"]: r["spend.provider_result_payment"] for r in m.metrics.rows
+            if r["week"] >= 0}
+    assert paid[0] == 0 and sum(paid.values()) > 0, "result payments start after week 0"
+    booked = sum(r[4] for r in m.ledger.rows()
+                 if r[3] == "provider_result_payment" and r[0] >= 0)
+    assert s["spend_per_year.provider_result_payment"] == pytest.approx(booked * 52 / 40)
 
 
 def test_the_takeover_transfer_is_90_percent_of_what_the_state_spends_on_nackas_seekers(
