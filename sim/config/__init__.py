@@ -1,7 +1,7 @@
 """Configuration: the schema (frozen dataclasses), loading scenario files, and overrides."""
 
 from sim.config.build import ScenarioError, build
-from sim.config.load import deep_merge, from_dict, load
+from sim.config.load import ScenarioFile, deep_merge, from_dict, load
 from sim.config.overrides import (
     flatten,
     history,
@@ -18,7 +18,6 @@ from sim.config.schema import (
     MunicipalitySpec,
     ProfilingSettings,
     RunSettings,
-    ScenarioFile,
     WorldSettings,
 )
 

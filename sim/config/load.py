@@ -10,15 +10,39 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.config.build import ScenarioError, _check_number, _expect, _unknown, build
 from sim.config.names import safe_name, slug
 from sim.config.overrides import flatten, override_config, reformed, resolve_key
-from sim.config.schema import Config, ScenarioFile
+from sim.config.schema import Config
 
 TOP_LEVEL = ("name", "description", "replications", "arms", "sweep", "extends",
              "uncertain", "sensitivity", "calibrate", "calibrated")  # studies: sim/studies/
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A scenario file: a base configuration, named arms, a sweep grid and replications."""
+
+    name: str
+    source: str
+    base: Config
+    arms: dict[str, Config]
+    sweep: dict[str, tuple]
+    replications: int
+    description: str = ""
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def arm(self, name: str | None) -> Config:
+        """The configuration of arm `name` (None: the first arm, or the base without arms)."""
+        if name is None:
+            return next(iter(self.arms.values())) if self.arms else self.base
+        if name not in self.arms:
+            allowed = ", ".join(self.arms) or "(this scenario has no arms)"
+            raise ScenarioError(self.source, "--arm", f"unknown arm {name!r}; allowed: {allowed}")
+        return self.arms[name]
 
 
 def load(path: str | Path) -> ScenarioFile:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sim import geography
-from sim.config.build import ScenarioError
 from sim.rules.benefits import BenefitRules
 from sim.rules.funding import FundingRules, MunicipalBehaviour
 from sim.rules.service import ServiceScheme
@@ -385,26 +384,3 @@ class Config:
         """A short, stable hash of this configuration (and seed): the run id."""
         payload = json.dumps({"config": self.to_dict(), "seed": seed}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class ScenarioFile:
-    """A scenario file: a base configuration, named arms, a sweep grid and replications."""
-
-    name: str
-    source: str
-    base: Config
-    arms: dict[str, Config]
-    sweep: dict[str, tuple]
-    replications: int
-    description: str = ""
-    raw: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def arm(self, name: str | None) -> Config:
-        """The configuration of arm `name` (None: the first arm, or the base without arms)."""
-        if name is None:
-            return next(iter(self.arms.values())) if self.arms else self.base
-        if name not in self.arms:
-            allowed = ", ".join(self.arms) or "(this scenario has no arms)"
-            raise ScenarioError(self.source, "--arm", f"unknown arm {name!r}; allowed: {allowed}")
-        return self.arms[name]
