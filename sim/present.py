@@ -144,10 +144,12 @@ def run_summary(result, out: Path | None = None) -> str:
 
 def employment_service(s: dict, config, currency: str) -> list[str]:
     """The employment service's meetings, obligation and sanctions (sim/rules/service_model.py),
-    shown when the scenario's service model is not the default."""
+    shown when the scenario's service model is not the default: the rules in force from the
+    reform week, which the summary covers."""
+    from sim.config import reformed
     from sim.rules.service_model import ServiceModel
 
-    sm = config.service_model
+    sm = reformed(config).service_model
     keys = [k for k in s if k.startswith("employment_service.")]
     if not keys or sm == ServiceModel():
         return []

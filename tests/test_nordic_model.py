@@ -19,7 +19,7 @@ import pytest
 
 from sim import audit
 from sim.cli import main
-from sim.config import load, override_config
+from sim.config import load, override_config, reformed
 from sim.metrics import section
 from sim.model import ReformModel
 from sim.rules.service_model import ServiceModel
@@ -95,8 +95,8 @@ def test_a_preset_overridden_by_one_line_changes_only_that_rule(tmp_path):
     path.write_text(f'extends = "{NORDIC.as_posix()}"\n[arms.three_a_month]\n'
                     'service_model = { preset = "fi_nordic", caseworkers_per_1000 = 1.22, '
                     'applications_required = 3 }\n', encoding="utf-8")
-    three = load(path).arm("three_a_month")
-    nordic = load(NORDIC).arm("fi_nordic")
+    three = reformed(load(path).arm("three_a_month"))  # the rules from the reform week
+    nordic = reformed(load(NORDIC).arm("fi_nordic"))
     assert three == dataclasses.replace(nordic, service_model=dataclasses.replace(
         nordic.service_model, applications_required=3))
     # a new preset brings all its rules, and the shared settings stay
@@ -246,7 +246,7 @@ def test_the_swedish_default_has_no_obligation_no_sanctions_and_no_waiting(small
 def test_the_nordic_scenario_is_a_finnish_employment_area_with_the_reforms_staff():
     scenario = load(NORDIC)
     assert {"fi_pre2022", "fi_nordic"} <= set(scenario.arms)
-    pre, nordic = scenario.arm("fi_pre2022"), scenario.arm("fi_nordic")
+    pre, nordic = scenario.arm("fi_pre2022"), reformed(scenario.arm("fi_nordic"))
     assert pre.world.country == "fi" and pre.benefits.system == "fi"
     municipalities = pre.world.municipalities
     assert len({m.market for m in municipalities}) == 1 and len(municipalities) >= 2
@@ -259,7 +259,7 @@ def test_the_nordic_scenario_is_a_finnish_employment_area_with_the_reforms_staff
 @pytest.mark.parametrize("arm", ["fi_pre2022", "fi_nordic"])
 def test_both_arms_run_from_the_cli_and_print_the_service_metrics(arm, tmp_path, capsys):
     code = main(["run", str(NORDIC), "--arm", arm, "--weeks", "2", "--set",
-                 "run.burn_in_weeks=2", "--out", str(tmp_path)])
+                 "run.burn_in_weeks=2", "--set", "run.reform_week=0", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0
     assert f"Employment service: service model {arm}" in out

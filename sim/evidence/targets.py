@@ -70,7 +70,7 @@ STUDIES = (
     Study("providers", "lov_vs_authorisation", ("lov", "authorisation", "public"), reps=5,
           quick_reps=2, quick_weeks=104, settings=(("run.reform_week", -1),)),
     Study("Nordic model", "nordic_model", ("fi_pre2022", "fi_nordic"), reps=5, quick_reps=2,
-          quick_weeks=104),
+          quick_weeks=104, settings=(("run.reform_week", -1),)),  # the reform's 3 years only
     Study("matching function", "municipality_se", (None,), reps=2, quick=False,
           measure="matching"),
 )

@@ -81,11 +81,12 @@ class Context:
     @classmethod
     def of(cls, config, *also) -> Context:
         """The context of a run under `config`; `also`: the rules of a reform the run adopts
-        later (None: none), whose co-financing bands and benefits are added."""
+        later (None: none), whose co-financing bands, benefits and sanction steps are added."""
         from sim.ledger import CATEGORIES
 
-        ladders = [config.service_model.sanction_ladder_days,
-                   config.service_model.control().sanction_ladder_days]
+        ladders = [ladder for c in (config, *also) if c is not None
+                   for ladder in (c.service_model.sanction_ladder_days,
+                                  c.service_model.control().sanction_ladder_days)]
         parties = ("state", *(f"municipality:{m}" for m in _municipality_names(config)))
         cofbenefits, cofbands = _cofinancing(config, *also)
         return cls(tuple(config.services), config.tiers, CATEGORIES, parties,
