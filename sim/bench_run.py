@@ -25,9 +25,12 @@ def peak_rss_mb() -> float:
 def time_scenario(scenario: str, weeks: int, overrides: dict | None = None) -> dict:
     """Build, burn in, then time `weeks` reported weeks; seeker agents not materialised
     unless the overrides say so. Returns the row's figures (seconds, MB)."""
+    from sim.config import load
     from sim.model import ReformModel
 
     overrides = {"run.seeker_agents": False, "run.weeks": weeks, **(overrides or {})}
+    if load(scenario).base.run.reform_week >= 0:  # a reform dated in the timed weeks
+        overrides.setdefault("run.reform_week", weeks // 2)
     t0 = time.perf_counter()
     model = ReformModel(scenario, **{k.replace(".", "__"): v for k, v in overrides.items()})
     built = time.perf_counter()
