@@ -103,11 +103,13 @@ class LabourMarket:
         """This week's applications, screening and hires; their indicators."""
         week.hired, week.sent = self.match(week.number, week.seekers, week.applications,
                                            week.boost)
+        week.is_hired = np.zeros(len(week.seekers), dtype=bool)  # `hired` are among them
+        week.is_hired[np.searchsorted(week.seekers, week.hired)] = True
         self._record(week)
 
     def _record(self, week: Week) -> None:
         pop, row, seekers, hired = self.pop, week.row, week.seekers, week.hired
-        is_hired = np.isin(seekers, hired)
+        is_hired = week.is_hired
         spell = pop.spell_weeks[seekers]
         row["seekers"] = len(seekers)
         row["hires"] = len(hired)

@@ -91,7 +91,7 @@ class EmploymentService(mesa.Agent):
         """Seekers, hires and applications of the treated and the untreated (displacement),
         and hires by weeks since registration."""
         pop, row, seekers = self.model.population, week.row, week.seekers
-        is_hired = np.isin(seekers, week.hired)
+        is_hired = week.is_hired
         group = pop.treated[seekers].astype(np.int64)  # 1 treated, 0 untreated
         n = np.bincount(group, minlength=2)
         hires = np.bincount(group[is_hired], minlength=2)
