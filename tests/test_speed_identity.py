@@ -23,11 +23,12 @@ from tests.conftest import SCENARIOS
 
 MID = {"se": {"world.labour_force_share": 0.0025},  # about 20,000 persons
        "fi": {"world.labour_force_share": 0.005, "run.reform_week": 8}}  # TE24 at week 8
+ARM = {"se": None, "fi": "fi_2025"}  # TE24: municipal services, staff and co-financing
 
 
 def run(country: str, **settings):
     overrides = {"run.burn_in_weeks": 12, "run.weeks": 16, **MID[country], **settings}
-    model = ReformModel(SCENARIOS / f"national_{country}.toml",
+    model = ReformModel(SCENARIOS / f"national_{country}.toml", arm=ARM[country],
                         **{k.replace(".", "__"): v for k, v in overrides.items()})
     model.run()
     return model
@@ -48,6 +49,11 @@ def test_the_mid_world_is_mid_sized(fused):
     country, model = fused
     assert model.population.n > 10_000 and len(model.municipalities) > 250
     assert model.metrics.table()["hires"].to_numpy().sum() > 0
+    if country == "fi":  # the municipalities pay services and co-finance benefits
+        categories = {(payer.split(":")[0], category)
+                      for _, payer, _, category, _ in model.ledger.rows()}
+        assert ("municipality", "municipal_cofinancing") in categories
+        assert ("municipality", "in_house_service_cost") in categories
 
 
 def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):

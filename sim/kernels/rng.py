@@ -16,14 +16,14 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 MASK64 = 0xFFFFFFFFFFFFFFFF
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-COMPILED_FROM = 4096  # `uniforms` of at least this many draws runs the compiled loop
+COMPILED_FROM = 1024  # `uniforms` of at least this many draws runs the compiled loop
 
 
 def stream_id(name: str) -> int:
@@ -82,10 +82,12 @@ def _mix_np(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _uniforms_nb(seed, stream, week, index, sub):
+    """Serial on purpose: a parallel region waits for every thread, which on a shared machine
+    costs more than the draws themselves (a few nanoseconds each)."""
     out = np.empty(index.shape[0])
-    for i in prange(index.shape[0]):
+    for i in range(index.shape[0]):
         out[i] = uniform(seed, stream, week, index[i], sub)
     return out
 
