@@ -11,6 +11,7 @@ The table is printed and written as JSON under results/bench/.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import subprocess
@@ -42,24 +43,49 @@ def run_row(scenario: str, weeks: int, settings: dict | None = None) -> dict:
 def reference_step(scenario: str, weeks: int = 4, burn_in: int = 8) -> dict:
     """Seconds a week of the model's step and of the reference step on the same small world,
     after the same burn-in; the reference also shows the numbers are the same."""
-    from sim.kernels.reference import match_week_reference
-    from sim.model import ReformModel
-
     timings, tables = {}, {}
     for name in ("step", "reference"):
-        model = ReformModel(scenario, run__burn_in_weeks=burn_in, run__weeks=weeks,
-                            run__seeker_agents=name == "reference")
-        if name == "reference":
-            model.labour_market.kernel = match_week_reference
-        model.run(until=model.first_reported)
-        t0 = time.perf_counter()
-        model.run()
-        timings[name] = (time.perf_counter() - t0) / weeks
-        tables[name] = model.metrics.table()
-    return {"persons": int(model.population.n), "weeks": weeks,
+        with _per_seeker_python(name == "reference"):
+            timings[name], tables[name], persons = _time_weeks(scenario, weeks, burn_in,
+                                                               agents=name == "reference")
+    return {"persons": persons, "weeks": weeks,
             "step_s_per_week": timings["step"], "reference_s_per_week": timings["reference"],
             "step_over_reference": timings["reference"] / timings["step"],
             "identical": same_bits(tables["step"], tables["reference"])}
+
+
+def _time_weeks(scenario, weeks, burn_in, agents):
+    from sim.model import ReformModel
+
+    model = ReformModel(scenario, run__burn_in_weeks=burn_in, run__weeks=weeks,
+                        run__seeker_agents=agents)
+    model.run(until=model.first_reported)
+    t0 = time.perf_counter()
+    model.run()
+    return (time.perf_counter() - t0) / weeks, model.metrics.table(), int(model.population.n)
+
+
+@contextlib.contextmanager
+def _per_seeker_python(on: bool):
+    """The reference step's slow path: the matching kernel's pure-Python twin, and the
+    payments and matching counts' kernels run as plain Python, a loop over the seekers."""
+    import sim.agents.employment_service as es
+    import sim.labour_market as lm
+    import sim.public_finance as pf
+    from sim.kernels.reference import match_week_reference
+
+    slots = [(lm.LabourMarket, "kernel", staticmethod(match_week_reference)),
+             (pf, "benefit_week", pf.benefit_week.py_func),
+             (lm, "tally", lm.tally.py_func), (es, "tally", es.tally.py_func)]
+    saved = [(obj, attr, obj.__dict__[attr]) for obj, attr, _ in slots]
+    try:
+        if on:
+            for obj, attr, slow in slots:
+                setattr(obj, attr, slow)
+        yield
+    finally:
+        for obj, attr, fast in saved:
+            setattr(obj, attr, fast)
 
 
 def same_bits(a, b) -> bool:

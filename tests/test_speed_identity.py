@@ -87,3 +87,13 @@ def test_one_or_two_numba_threads_change_nothing(fused, restore_threads):
     one = run(country)
     numba.set_num_threads(2)
     assert same_run(one, run(country)) and same_run(one, model)
+
+
+def test_the_per_seeker_python_reference_step_gives_the_same_numbers():
+    """The bench's reference step (per-seeker Python kernels, Seeker agents) is the same model."""
+    from sim.bench import reference_step
+
+    ref = reference_step(str(SCENARIOS / "municipality_se.toml"), weeks=2, burn_in=2)
+    assert ref["identical"] and ref["reference_s_per_week"] > 0
+    assert sim.public_finance.benefit_week is not benefit_week_reference  # restored after
+    assert hasattr(sim.public_finance.benefit_week, "py_func"), "the compiled kernel is back"
