@@ -17,7 +17,7 @@ import numpy as np
 from sim.config import Config
 from sim.indicators import SPELL_BANDS
 from sim.kernels import rng
-from sim.kernels.matching import match_week
+from sim.kernels.matching import match_week_auto
 from sim.kernels.tally import tally
 from sim.population import EventQueue, Population, Status, World
 from sim.week import Week
@@ -65,7 +65,7 @@ class Vacancies:
 class LabourMarket:
     """Demand, separations and matching for every local labour market of the world."""
 
-    kernel = staticmethod(match_week)  # the bench's reference step sets the Python twin
+    kernel = staticmethod(match_week_auto)  # the bench's reference step sets the Python twin
 
     def __init__(self, config: Config, world: World, population: Population, seed: int):
         self.config, self.world, self.pop, self.seed = config, world, population, seed

@@ -40,6 +40,8 @@ time O((applications + contacts) * log(n_occ) + seekers + vacancies + n_occ^2).
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 from numba import njit, prange
 
@@ -258,3 +260,26 @@ def match_week(
                         hired_vac[s] = v0 + lv
                         best_wage[s - s0] = wage
     return hired_vac, n_apps, n_contacts
+
+
+PARALLEL_FROM = 100_000  # seekers: below this the serial kernel is faster (no thread start-up)
+
+
+def _renamed(fn, name):
+    """A copy of `fn` under another name, so that its compiled variant caches apart."""
+    copy = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__,
+                              fn.__closure__)
+    copy.__qualname__ = name
+    return copy
+
+
+# The same kernel compiled without threads: `prange` runs as `range`, so the results are the
+# same (they never depend on the thread count); a parallel region's start-up costs more than
+# a small world's whole matching, all the more on a busy machine.
+match_week_serial = njit(cache=True)(_renamed(match_week.py_func, "match_week_serial"))
+
+
+def match_week_auto(**inputs):
+    """`match_week` for a large world, `match_week_serial` for a small one."""
+    big = len(inputs["seeker_id"]) >= PARALLEL_FROM
+    return (match_week if big else match_week_serial)(**inputs)
