@@ -75,9 +75,9 @@ class PublicFinance:
             seekers, pop.benefit, pop.benefit_days, pop.sanction_days, pop.spell_start,
             pop.spell_weeks, pop.wage, pop.insured, pop.municipality, n_muni, model.seed,
             S_TAKE_UP, *args_of(b))
+        households = [m.households for m in model.municipalities]
         for category, per in zip(b.categories, by_muni, strict=True):
-            for m, value in zip(model.municipalities, per, strict=True):
-                model.ledger.pay(week, STATE, m.households, category, value)
+            model.ledger.pay_each(week, [STATE] * n_muni, households, category, per)
         for m, n in zip(model.municipalities, assisted, strict=True):
             m.pay_social_assistance(int(n), b.social_assistance_week(), week,
                                     b.social_assistance_state_share)
