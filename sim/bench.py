@@ -74,7 +74,7 @@ def _per_seeker_python(on: bool):
     import sim.public_finance as pf
     from sim.kernels.reference import match_week_reference
 
-    slots = [(lm.LabourMarket, "kernel", staticmethod(match_week_reference)),
+    slots = [(lm, "match_week", match_week_reference),
              (pf, "benefit_week", pf.benefit_week.py_func),
              (lm, "tally", lm.tally.py_func), (es, "tally", es.tally.py_func)]
     saved = [(obj, attr, obj.__dict__[attr]) for obj, attr, _ in slots]

@@ -17,7 +17,7 @@ import numpy as np
 from sim.config import Config
 from sim.indicators import SPELL_BANDS
 from sim.kernels import rng
-from sim.kernels.matching import match_week_auto
+from sim.kernels.matching import match_week_auto as match_week  # serial for small worlds
 from sim.kernels.tally import tally
 from sim.population import EventQueue, Population, Status, World
 from sim.week import Week
@@ -64,8 +64,6 @@ class Vacancies:
 
 class LabourMarket:
     """Demand, separations and matching for every local labour market of the world."""
-
-    kernel = staticmethod(match_week_auto)  # the bench's reference step sets the Python twin
 
     def __init__(self, config: Config, world: World, population: Population, seed: int):
         self.config, self.world, self.pop, self.seed = config, world, population, seed
@@ -217,7 +215,7 @@ class LabourMarket:
             stigma_cap_weeks=lm.stigma_cap_weeks,
             contacts=lm.employer_contacts,
         )
-        hired_vac, n_apps, _ = self.kernel(**inputs)
+        hired_vac, n_apps, _ = match_week(**inputs)
         for observe in self.observers:
             observe(week, inputs, hired_vac)
         hit = hired_vac >= 0
