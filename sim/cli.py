@@ -87,8 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("bench", help="benchmark the matching kernel and the model")
-    b.add_argument("--weeks", type=_setting("run.weeks"), default=52, help="model weeks to time")
-    b.add_argument("--scenario", default=None, help="scenario to time (default: municipal)")
+    b.add_argument("--weeks", type=_setting("run.weeks"), default=52,
+                   help="weeks to time after each scenario's burn-in (default 52)")
+    b.add_argument("--scenario", nargs="+", default=None,
+                   help="scenarios to time (default: national_se national_fi)")
+    b.add_argument("--no-scaling", action="store_true",
+                   help="leave out the scaling rows (national_se at 1 %%, 10 %%, 100 %%)")
+    b.add_argument("--out", default="results/bench", help="folder of the JSON (results/bench)")
     b.set_defaults(func=cmd_bench)
 
     ba = sub.add_parser(
@@ -244,14 +249,12 @@ def cmd_validate(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from sim.bench import run_bench
+    from sim.bench import run_bench, table, write
 
-    scenario = str(scenario_path(args.scenario or "municipality_se"))
-    figures = run_bench(scenario, args.weeks)
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        shown = f"{value:,.1f}" if isinstance(value, float) else f"{value}"
-        print(f"{key:<{width}}  {shown}")
+    report = run_bench(args.scenario, args.weeks, scaling=not args.no_scaling,
+                       progress=lambda text: print(text, file=sys.stderr, flush=True))
+    print(table(report))
+    print(f"written: {write(report, args.out)}")
     return 0
 
 

@@ -17,12 +17,14 @@ import numpy as np
 from sim.config import Config
 from sim.indicators import SPELL_BANDS
 from sim.kernels import rng
-from sim.kernels.matching import match_week
+from sim.kernels.matching import match_week_auto as match_week  # serial for small worlds
+from sim.kernels.tally import tally
 from sim.population import EventQueue, Population, Status, World
 from sim.week import Week
 
 S_VACANCY = rng.stream_id("vacancies")
 S_SEPARATION = rng.stream_id("separation")
+SPELL_STARTS = np.array([lo for lo, _ in SPELL_BANDS.values()], dtype=np.int64)
 
 
 class Vacancies:
@@ -101,23 +103,22 @@ class LabourMarket:
         """This week's applications, screening and hires; their indicators."""
         week.hired, week.sent = self.match(week.number, week.seekers, week.applications,
                                            week.boost)
+        week.is_hired = np.zeros(len(week.seekers), dtype=bool)  # `hired` are among them
+        week.is_hired[np.searchsorted(week.seekers, week.hired)] = True
         self._record(week)
 
     def _record(self, week: Week) -> None:
         pop, row, seekers, hired = self.pop, week.row, week.seekers, week.hired
-        is_hired = np.isin(seekers, hired)
-        spell = pop.spell_weeks[seekers]
+        by_band, by_tier, _ = tally(seekers, week.is_hired, week.sent, pop.spell_weeks,
+                                   pop.tier, pop.treated, SPELL_STARTS, self.tiers)
         row["seekers"] = len(seekers)
         row["hires"] = len(hired)
         row["applications"] = int(week.sent.sum())
         row["job_finding_rate"] = len(hired) / len(seekers) if len(seekers) else float("nan")
-        for band, (lo, hi) in SPELL_BANDS.items():
-            m = (spell >= lo) & (spell < hi)
-            row[f"seekers_{band}"] = int(m.sum())
-            row[f"hires_{band}"] = int(is_hired[m].sum())
-        tier = pop.tier[seekers].astype(np.int64)
-        n = np.bincount(tier, minlength=self.tiers + 1)[1:]
-        h = np.bincount(tier[is_hired], minlength=self.tiers + 1)[1:]
+        for k, band in enumerate(SPELL_BANDS):
+            row[f"seekers_{band}"] = int(by_band[0, k])
+            row[f"hires_{band}"] = int(by_band[1, k])
+        n, h = by_tier[0, 1:], by_tier[1, 1:]
         for t in range(1, self.tiers + 1):
             row[f"seekers_tier{t}"] = int(n[t - 1])
             row[f"hires_tier{t}"] = int(h[t - 1])

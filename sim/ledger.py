@@ -56,6 +56,24 @@ class Ledger:
                 self._weeks[week].append(key[1:])
             self._rows[key] += cents
 
+    def pay_each(self, week: int, payers: list[str], payees: list[str], category: str,
+                 amounts: np.ndarray) -> None:
+        """`pay` for many flows of one category at once (a week's benefits by municipality):
+        checked and rounded as arrays, the same öre as `pay` one by one."""
+        if category not in CATEGORIES:
+            raise ValueError(f"unknown ledger category {category!r}; allowed: {CATEGORIES}")
+        amounts = np.asarray(amounts, dtype=np.float64)
+        bad = ~np.isfinite(amounts) | (amounts < 0)
+        if bad.any():
+            amount = amounts[np.argmax(bad)]
+            raise ValueError(f"a payment must be a finite amount >= 0, got {amount}")
+        cents = np.rint(amounts * CENTS).astype(np.int64)  # round half to even, as round()
+        for k in np.flatnonzero(cents).tolist():
+            key = (week, payers[k], payees[k], category)
+            if key not in self._rows:
+                self._weeks[week].append(key[1:])
+            self._rows[key] += int(cents[k])
+
     def rows(self, week: int | None = None):
         keys = (sorted(self._rows) if week is None
                 else [(week, *k) for k in self._weeks.get(week, [])])

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.entitlement import Entitlement
+from sim.entitlement import S_TAKE_UP, Entitlement
+from sim.kernels.benefits import args_of, benefit_week
 from sim.municipal_accounts import MunicipalAccounts
 from sim.population import Benefit, Status
 from sim.week import Week
@@ -71,47 +72,21 @@ class PublicFinance:
         model, pop, b = self.model, self.model.population, self.rules
         seekers = model.registered
         n_muni = len(model.municipalities)
-        cat_insurance, cat_basic, cat_follow = b.categories
-        self.rights.update(seekers)
-        kind = pop.benefit[seekers]
-        days = np.full(len(seekers), b.days_per_week, dtype=np.int64)
-        lost = np.minimum(days, pop.sanction_days[seekers])  # days without benefit: sanctions
-        pop.sanction_days[seekers] -= lost.astype(pop.sanction_days.dtype)
-        days -= lost
-        amount = np.zeros(len(seekers))
-        cofinanced = np.zeros(len(seekers))
-        wage = pop.wage[seekers]
-
-        ins = kind == Benefit.UNEMPLOYMENT_INSURANCE
-        d = np.minimum(days[ins], np.maximum(0, b.insurance_days - pop.benefit_days[seekers[ins]]))
-        amount[ins] = b.insurance_for_days(wage[ins], pop.benefit_days[seekers[ins]] + 1, d)
-        cofinanced[ins] = b.cofinanced_insurance_daily
-        days[ins] = d
-        basic = kind == Benefit.BASIC_INSURANCE
-        d = np.minimum(days[basic], np.maximum(0, b.basic_days - pop.benefit_days[seekers[basic]]))
-        amount[basic] = b.basic_daily * d
-        cofinanced[basic] = b.basic_daily
-        days[basic] = d
-        follow = kind == Benefit.ACTIVITY_SUPPORT
-        daily = b.follow_on_daily(wage[follow], pop.insured[seekers[follow]] == 1)
-        amount[follow] = daily * days[follow]
-        cofinanced[follow] = daily  # co-financed amount a day
-        pop.benefit_days[seekers[ins | basic]] += days[ins | basic].astype(np.int32)
-
-        muni = pop.municipality[seekers]
-        for category, mask in ((cat_insurance, ins), (cat_basic, basic), (cat_follow, follow)):
-            per = np.bincount(muni[mask], weights=amount[mask], minlength=n_muni)
-            for m, value in zip(model.municipalities, per, strict=True):
-                model.ledger.pay(week, STATE, m.households, category, value)
-
-        on_assistance = kind == Benefit.SOCIAL_ASSISTANCE
-        counts = np.bincount(muni[on_assistance], minlength=n_muni)
-        for m, n in zip(model.municipalities, counts, strict=True):
+        kind, days, amount, cofinanced, muni, by_muni, assisted = benefit_week(
+            seekers, pop.benefit, pop.benefit_days, pop.sanction_days, pop.spell_start,
+            pop.spell_weeks, pop.wage, pop.insured, pop.municipality, n_muni, model.seed,
+            S_TAKE_UP, *args_of(b))
+        households = [m.households for m in model.municipalities]
+        for category, per in zip(b.categories, by_muni, strict=True):
+            model.ledger.pay_each(week, [STATE] * n_muni, households, category, per)
+        for m, n in zip(model.municipalities, assisted, strict=True):
             m.pay_social_assistance(int(n), b.social_assistance_week(), week,
                                     b.social_assistance_state_share)
 
-        row = {f"recipients.{name}": int(np.sum(kind == k)) for name, k in RECIPIENTS.items()}
-        row.update({f"paid.{name}": float(amount[kind == k].sum()) for name, k in KINDS.items()})
+        by_kind = np.bincount(kind, minlength=len(Benefit))
+        paid = np.bincount(kind, weights=amount, minlength=len(Benefit))  # the audit's record
+        row = {f"recipients.{name}": int(by_kind[k]) for name, k in RECIPIENTS.items()}
+        row.update({f"paid.{name}": float(paid[k]) for name, k in KINDS.items()})
         row.update(self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni))
         staff = self._staff_taken_over()
         row["paid.state_transfer"] = float(self._transfer(week, muni, n_muni, staff).sum())

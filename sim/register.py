@@ -72,8 +72,9 @@ class Register:
 
     # ------------------------------------------------------------------------- the index
     def add(self, persons: np.ndarray) -> None:
-        """Persons never already registered join the index (a merge by sorting suffices)."""
-        self.registered = np.sort(np.concatenate([self.registered, persons]).astype(np.int64))
+        """Persons never already registered join the index: a merge of two sorted arrays, O(n)."""
+        new = np.sort(persons).astype(np.int64)
+        self.registered = np.insert(self.registered, np.searchsorted(self.registered, new), new)
         if self._agents:
             for row in persons.tolist():
                 self.seekers[row] = Seeker(self.model, row)

@@ -28,5 +28,6 @@ class Week:
     applications: np.ndarray = field(default_factory=_none)  # expected, per seeker
     boost: np.ndarray = field(default_factory=_none)  # productivity gain from services
     hired: np.ndarray = field(default_factory=_none)  # hired this week
+    is_hired: np.ndarray = field(default_factory=_none)  # bool, per seeker: hired this week
     sent: np.ndarray = field(default_factory=_none)  # applications sent, per seeker
     left: np.ndarray = field(default_factory=_none)  # left the labour force

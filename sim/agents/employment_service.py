@@ -27,8 +27,11 @@ from sim.agents.offices import Offices
 from sim.agents.seeker import search_effort
 from sim.indicators import REGISTRATION_BANDS, band_name
 from sim.kernels import rng
+from sim.kernels.tally import tally
 from sim.population import NO_WEEK, Status
 from sim.week import Week
+
+REGISTRATION_STARTS = np.array([lo for lo, _ in REGISTRATION_BANDS], dtype=np.int64)
 
 S_PROFILING = rng.stream_id("profiling")
 S_ASSIGNMENT = rng.stream_id("service-model-assignment")
@@ -90,23 +93,16 @@ class EmploymentService(mesa.Agent):
     def _record_matching(self, week: Week) -> None:
         """Seekers, hires and applications of the treated and the untreated (displacement),
         and hires by weeks since registration."""
-        pop, row, seekers = self.model.population, week.row, week.seekers
-        is_hired = np.isin(seekers, week.hired)
-        group = pop.treated[seekers].astype(np.int64)  # 1 treated, 0 untreated
-        n = np.bincount(group, minlength=2)
-        hires = np.bincount(group[is_hired], minlength=2)
-        apps = np.bincount(group, weights=week.sent, minlength=2)
+        pop, row = self.model.population, week.row
+        by_band, _, by_group = tally(week.seekers, week.is_hired, week.sent, pop.spell_weeks,
+                                     pop.tier, pop.treated, REGISTRATION_STARTS, 0)
         for k, name in ((1, "treated"), (0, "untreated")):
-            row[f"employment_service.seekers_{name}"] = int(n[k])
-            row[f"employment_service.hires_{name}"] = int(hires[k])
-            row[f"employment_service.applications_{name}"] = int(apps[k])
-        starts = np.array([lo for lo, _ in REGISTRATION_BANDS])
-        band = np.searchsorted(starts, pop.spell_weeks[seekers], side="right") - 1
-        n = np.bincount(band, minlength=len(starts))
-        hires = np.bincount(band[is_hired], minlength=len(starts))
+            row[f"employment_service.seekers_{name}"] = int(by_group[0, k])
+            row[f"employment_service.hires_{name}"] = int(by_group[1, k])
+            row[f"employment_service.applications_{name}"] = int(by_group[2, k])
         for k, (lo, hi) in enumerate(REGISTRATION_BANDS):
-            row[f"employment_service.seekers_registered_{band_name(lo, hi)}"] = int(n[k])
-            row[f"employment_service.hires_registered_{band_name(lo, hi)}"] = int(hires[k])
+            row[f"employment_service.seekers_registered_{band_name(lo, hi)}"] = int(by_band[0, k])
+            row[f"employment_service.hires_registered_{band_name(lo, hi)}"] = int(by_band[1, k])
 
     # ---------------------------------------------------------------------- registration
     def register(self, persons: np.ndarray, week: int) -> None:

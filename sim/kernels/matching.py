@@ -40,6 +40,8 @@ time O((applications + contacts) * log(n_occ) + seekers + vacancies + n_occ^2).
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 from numba import njit, prange
 
@@ -51,6 +53,7 @@ S_CONTACT = stream_id("employer-contacts")
 S_CONTACT_SCREEN = stream_id("employer-contact-screening")
 MAX_APPS = 64  # at most this many applications per seeker, and contacts per vacancy, a week
 SQRT3 = 1.7320508075688772  # the double nearest sqrt(3); a literal so both twins share it
+NOISE_MAX = 2.0 * SQRT3  # the Irwin-Hall(4) noise never exceeds it (four draws below 1)
 
 
 @njit(cache=True, inline="always")
@@ -79,6 +82,16 @@ def _noise(seed, stream, week, index, j):
         + uniform(seed, stream, week, index, q + 3)
         - 2.0
     ) * SQRT3
+
+
+@njit(cache=True, inline="always")
+def _hopeless(top, threshold, best_row, best_val):
+    """True when a candidate whose screening score can be at most `top` can neither pass the
+    vacancy's threshold nor beat its best candidate so far: the four noise draws are then not
+    needed. Exact, not an approximation: the noise is below NOISE_MAX and rounding is
+    monotone, so such a candidate changes nothing; the twin, which screens every candidate,
+    gives the same hires."""
+    return top < threshold or (best_row >= 0 and top <= best_val)
 
 
 @njit(cache=True, inline="always")
@@ -164,6 +177,7 @@ def match_week(
                 spell = seeker_spell[i]
                 capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
                 base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
+                top = base + abs(noise_sd) * NOISE_MAX
                 for j in range(n):
                     x = uniform(seed, S_APP, week, pid, 1 + 2 * j) * total
                     cell = c0 + _first_above(cum, a, x, n_occ)
@@ -173,6 +187,8 @@ def match_week(
                     if k > size - 1:
                         k = size - 1
                     v = start + k
+                    if _hopeless(top, vac_threshold[v], best_row[v - v0], best_val[v - v0]):
+                        continue
                     p = base + noise_sd * _noise(seed, S_SCREEN, week, pid, j)
                     if p >= vac_threshold[v]:
                         lv = v - v0
@@ -223,6 +239,10 @@ def match_week(
                             spell = seeker_spell[i]
                             capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
                             base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
+                            lv = v - v0
+                            if _hopeless(base + abs(noise_sd) * NOISE_MAX, vac_threshold[v],
+                                         best_row[lv], best_val[lv]):
+                                continue
                             p = base + noise_sd * _noise(seed, S_CONTACT_SCREEN, week, vid, j)
                             if p >= vac_threshold[v]:
                                 lv = v - v0
@@ -240,3 +260,26 @@ def match_week(
                         hired_vac[s] = v0 + lv
                         best_wage[s - s0] = wage
     return hired_vac, n_apps, n_contacts
+
+
+PARALLEL_FROM = 100_000  # seekers: below this the serial kernel is faster (no thread start-up)
+
+
+def _renamed(fn, name):
+    """A copy of `fn` under another name, so that its compiled variant caches apart."""
+    copy = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__,
+                              fn.__closure__)
+    copy.__qualname__ = name
+    return copy
+
+
+# The same kernel compiled without threads: `prange` runs as `range`, so the results are the
+# same (they never depend on the thread count); a parallel region's start-up costs more than
+# a small world's whole matching, all the more on a busy machine.
+match_week_serial = njit(cache=True)(_renamed(match_week.py_func, "match_week_serial"))
+
+
+def match_week_auto(**inputs):
+    """`match_week` for a large world, `match_week_serial` for a small one."""
+    big = len(inputs["seeker_id"]) >= PARALLEL_FROM
+    return (match_week if big else match_week_serial)(**inputs)

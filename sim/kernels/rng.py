@@ -23,6 +23,7 @@ _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+COMPILED_FROM = 1024  # `uniforms` of at least this many draws runs the compiled loop
 
 
 def stream_id(name: str) -> int:
@@ -81,8 +82,29 @@ def _mix_np(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+@njit(cache=True)
+def _uniforms_nb(seed, stream, week, index, sub):
+    """Serial on purpose: a parallel region waits for every thread, which on a shared machine
+    costs more than the draws themselves (a few nanoseconds each)."""
+    out = np.empty(index.shape[0])
+    for i in range(index.shape[0]):
+        out[i] = uniform(seed, stream, week, index[i], sub)
+    return out
+
+
 def uniforms(seed: int, stream: int, week: int, index: np.ndarray, sub: int = 0) -> np.ndarray:
-    """Uniform draws in [0, 1), one per entry of `index` (person or vacancy ids)."""
+    """Uniform draws in [0, 1), one per entry of `index` (person or vacancy ids). Large
+    arrays go through the compiled loop (one pass instead of a dozen temporary arrays: the
+    draws over all seekers are a weekly cost at national scale); both give the same bits."""
+    idx = np.asarray(index)
+    if idx.ndim == 1 and len(idx) >= COMPILED_FROM:
+        return _uniforms_nb(np.uint64(seed & MASK64), np.uint64(stream & MASK64),
+                            np.uint64(week & MASK64), idx.astype(np.uint64), np.uint64(sub))
+    return uniforms_np(seed, stream, week, index, sub)
+
+
+def uniforms_np(seed: int, stream: int, week: int, index: np.ndarray, sub: int = 0) -> np.ndarray:
+    """`uniforms` in NumPy (the vectorised twin of the compiled loop)."""
     g = np.uint64(_GOLDEN)
     with np.errstate(over="ignore"):
         h = _mix_np(np.uint64((seed + _GOLDEN) & MASK64))

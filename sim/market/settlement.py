@@ -64,11 +64,22 @@ def settle(market, week: Week) -> None:
 
 def _book(market, week: int, payers: np.ndarray, payee: str, category: str,
           amounts: np.ndarray) -> None:
-    """Pay `amounts` to `payee`, one ledger flow per payer; municipal payers spend budget."""
+    """Pay `amounts` to `payee`, one ledger flow per payer (in the payers' sorted order);
+    municipal payers spend budget. Payers are grouped by one stable sort of their codes, not
+    compared with each payer in turn (that was payers x participants string comparisons a
+    week); each payer's amounts keep their order, so every sum is the same."""
+    if not len(payers):
+        return
     model = market.model
     budgets = {m.payer: m for m in model.municipalities}
-    for payer in np.unique(payers) if len(payers) else []:
-        amount = float(amounts[payers == payer].sum())
+    names = sorted(set(payers.tolist()))
+    code = {name: k for k, name in enumerate(names)}
+    group = np.fromiter((code[p] for p in payers.tolist()), dtype=np.int64, count=len(payers))
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(len(names) + 1))
+    grouped = amounts[order]
+    for k, payer in enumerate(names):
+        amount = float(grouped[bounds[k]:bounds[k + 1]].sum())
         model.ledger.pay(week, payer, payee, category, amount)
         if payer in budgets:
             budgets[payer].spend(amount)

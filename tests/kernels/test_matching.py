@@ -462,3 +462,15 @@ def test_employers_search_makes_hires_grow_with_vacancies_and_less_with_seekers(
     assert both_s < alone_s - 0.1 and both_v > alone_v + 0.08
     for s, v in ((alone_s, alone_v), (both_s, both_v)):
         assert 0.9 < s + v < 1.2, "about constant returns"
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_serial_kernel_equals_the_parallel_one(seed):
+    """Small worlds run the kernel compiled without threads; the numbers are the same."""
+    from sim.kernels.matching import PARALLEL_FROM, match_week_auto, match_week_serial
+
+    world = random_world(3000, 700, 9, 6, seed=seed, contacts=1.5)
+    assert len(world["seeker_id"]) < PARALLEL_FROM
+    for got in (match_week_serial(**world), match_week_auto(**world)):
+        for a, b in zip(got, match_week(**world), strict=True):
+            assert np.array_equal(a, b)

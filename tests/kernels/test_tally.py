@@ -1,0 +1,23 @@
+"""The matching counts' kernel equals its NumPy twin on random seekers (bands, tiers, groups)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.kernels.tally import tally, tally_reference
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tally_equals_its_twin(seed):
+    rng = np.random.default_rng(seed)
+    n, tiers = 20_000, 4
+    seekers = np.sort(rng.choice(n, n // 3, replace=False)).astype(np.int64)
+    args = (seekers, rng.random(len(seekers)) < 0.05, rng.integers(0, 9, len(seekers)),
+            rng.integers(0, 400, n).astype(np.int32), rng.integers(0, tiers + 1, n).astype(np.int8),
+            rng.random(n) < 0.3)
+    for starts in (np.array([0, 26, 52]), np.array([0, 4, 13, 26, 52])):
+        got, want = tally(*args, starts, tiers), tally_reference(*args, starts, tiers)
+        for a, b in zip(got, want, strict=True):
+            assert np.array_equal(a, b)
+        assert got[0][0].sum() == len(seekers) and got[2][1].sum() == args[1].sum()
