@@ -25,6 +25,8 @@ QUICK_BURN_IN, QUICK_WEEKS = 30, 40
 # settings of a service's providers that scale with the market's size (sim/rules/service.py)
 EXTENSIVE = ("capacity_mean", "capacity_sd", "fixed_cost_week", "initial_cash", "exit_cash")
 
+STUDIES = ("uncertain", "sensitivity", "calibrate", "calibrated")  # sim/studies/
+
 
 def nested(settings: dict[str, Any]) -> dict:
     """{"a.b.c": v} -> {"a": {"b": {"c": v}}}."""
@@ -43,8 +45,9 @@ def changed(scenario: ScenarioFile, settings: dict[str, Any] | None = None, *,
             name: str | None = None, replications: int | None = None) -> ScenarioFile:
     """The scenario with `settings` (dotted paths) changed for every arm, `arms` {name:
     settings} changed in (or added as) those arms, only the arms in `keep` (in that order),
-    and its sweep dropped where its arms are now chosen by hand."""
-    raw = copy.deepcopy(scenario.raw)
+    and its sweep dropped where its arms are now chosen by hand. The file's studies
+    (`[uncertain]`, `[sensitivity]`, `[calibrate]`) name its own arms and are left out."""
+    raw = {k: v for k, v in copy.deepcopy(scenario.raw).items() if k not in STUDIES}
     data = scenario.base.to_dict()
     settings = {resolve_key(k, scenario.source, data): v for k, v in (settings or {}).items()}
     raw = deep_merge(raw, nested(settings))
