@@ -32,14 +32,21 @@ def _grid(n: int) -> tuple[int, int]:
     return (n + cols - 1) // cols, cols
 
 
+def _panels(result, title: str):
+    """A figure with a panel per outcome (spare panels hidden) and the settings' short names."""
+    rows, cols = _grid(len(result.labels))
+    fig = new_figure(5.2 * cols, 4.4 * rows + 0.8, title)
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    for ax in axes[len(result.labels):]:
+        ax.set_visible(False)
+    return fig, axes, [_short(r.path) for r in result.ranges]
+
+
 def morris_chart(result) -> Chart:
     """mu* against sigma: far right matters, high up acts non-linearly or with others."""
     labels = result.labels
-    rows, cols = _grid(len(labels))
     title = "Morris screen: which uncertain settings move the answer"
-    fig = new_figure(5.2 * cols, 4.4 * rows + 0.8, title)
-    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
-    names = [_short(r.path) for r in result.ranges]
+    fig, axes, names = _panels(result, title)
     palette = colours(len(names))
     for ax, label in zip(axes, labels, strict=False):
         factor, unit = _scale(label)
@@ -52,8 +59,6 @@ def morris_chart(result) -> Chart:
         ax.set_title(label, fontsize=9)
         ax.set_xlabel(f"mu*: mean |effect| of the full range ({unit})")
         ax.set_ylabel(f"sigma: sd of the effects ({unit})")
-    for ax in axes[len(labels):]:
-        ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="upper left")
     caption = ("Each point is an uncertain setting: mu* (with its 95 % bootstrap interval) is "
                "how much moving it across its range changes the outcome on average, sigma how "
@@ -65,11 +70,8 @@ def morris_chart(result) -> Chart:
 def sobol_chart(result) -> Chart:
     """First-order and total indices with 95 % intervals, per outcome."""
     labels = result.labels
-    rows, cols = _grid(len(labels))
     title = "Sobol' indices: share of the answer's variance due to each setting"
-    fig = new_figure(5.2 * cols, 4.4 * rows + 0.8, title)
-    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
-    names = [_short(r.path) for r in result.ranges]
+    fig, axes, names = _panels(result, title)
     pos = np.arange(len(names))
     for ax, label in zip(axes, labels, strict=False):
         idx = result.indices[label]
@@ -81,8 +83,6 @@ def sobol_chart(result) -> Chart:
         ax.set_title(label, fontsize=9)
         ax.set_xlabel("share of variance")
         ax.set_ylabel("uncertain setting")
-    for ax in axes[len(labels):]:
-        ax.set_visible(False)
     axes[0].legend(fontsize=7)
     caption = ("S1 is the share of the outcome's variance a setting explains alone, ST the "
                "share it takes part in (with interactions); bars are 95 % bootstrap intervals.")
