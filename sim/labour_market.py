@@ -17,6 +17,7 @@ import numpy as np
 from sim.config import Config
 from sim.indicators import SPELL_BANDS
 from sim.kernels import rng
+from sim.kernels.gather import seekers_by_market
 from sim.kernels.matching import match_week_auto as match_week  # serial for small worlds
 from sim.kernels.tally import tally
 from sim.population import EventQueue, Population, Status, World
@@ -190,19 +191,19 @@ class LabourMarket:
         """Run the matching kernel for `seekers` (sorted person ids); return (hired, vacancy
         index, applications sent). Filled vacancies are removed."""
         lm, pop = self.config.labour_market, self.pop
-        order = np.argsort(pop.market[seekers], kind="stable")
-        seekers, applications, boost = seekers[order], applications[order], boost[order]
-        counts = np.bincount(pop.market[seekers], minlength=self.world.n_markets)
-        seeker_ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
+        order, seeker_ptr, seeker_id, occ, skill, spell = seekers_by_market(
+            seekers, pop.market, pop.occupation, pop.skill, pop.spell_weeks,
+            self.world.n_markets)
+        seekers, applications, boost = seeker_id, applications[order], boost[order]
         vac = self.vacancies
         inputs = dict(
             seed=self.seed,
             week=week % (1 << 32),  # burn-in weeks are negative; the kernel's counters are not
             seeker_ptr=seeker_ptr,
-            seeker_id=seekers.astype(np.int64),
-            seeker_occ=pop.occupation[seekers].astype(np.int64),
-            seeker_skill=pop.skill[seekers],
-            seeker_spell=pop.spell_weeks[seekers].astype(np.float64),
+            seeker_id=seeker_id,
+            seeker_occ=occ,
+            seeker_skill=skill,
+            seeker_spell=spell,
             seeker_apps=applications.astype(np.float64),
             seeker_boost=boost.astype(np.float64),
             vac_ptr=vac.cell_ptr(self.world.n_markets, self.n_occ),

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.agents.seeker import Seeker
 from sim.kernels import rng
+from sim.kernels.register import spell_clock, still_searching
 from sim.population import NO_WEEK, SEARCHING, Benefit, EventQueue, Status
 from sim.week import Week
 
@@ -68,7 +69,7 @@ class Register:
 
     def spell_clock(self, week: Week) -> None:
         """Another week in every open spell."""
-        self.pop.spell_weeks[self.registered] += 1
+        spell_clock(self.registered, self.pop.spell_weeks)
 
     # ------------------------------------------------------------------------- the index
     def add(self, persons: np.ndarray) -> None:
@@ -82,7 +83,7 @@ class Register:
     def remove(self, persons: np.ndarray) -> None:
         """Persons who left a searching status leave the index; their spell's rows reset."""
         pop = self.pop
-        self.registered = self.registered[np.isin(pop.status[self.registered], SEARCHING)]
+        self.registered = still_searching(self.registered, pop.status, *map(int, SEARCHING))
         pop.benefit[persons] = Benefit.NONE
         pop.tier[persons] = 0
         pop.provider[persons] = -1

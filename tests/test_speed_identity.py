@@ -2,8 +2,9 @@
 national_fi at a small labour-force share: all their municipalities and local labour markets,
 co-financing on in Finland), the weekly table, the ledger and the municipal table are the same
 bit for bit with the fused kernels or the NumPy code they replaced (payments, matching counts,
-counter-based draws), with seeker agents or without, with 1 or 2 Numba
-threads. Timings are `reformsim bench`'s, not these tests'.
+the matching kernel's inputs, the meetings' scan, the register's passes, counter-based draws),
+with seeker agents or without, with 1 or 2 Numba threads. Timings are `reformsim bench`'s, not
+these tests'.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import pytest
 import sim.agents.employment_service
 import sim.labour_market
 import sim.public_finance
+import sim.register
 from sim.bench import same_bits
 from sim.kernels import rng
 from sim.kernels.benefits_reference import benefit_week_reference
+from sim.kernels.gather import seekers_by_market_reference
+from sim.kernels.meetings import meetings_scan_reference
+from sim.kernels.register import spell_clock_reference, still_searching_reference
 from sim.kernels.tally import tally_reference
 from sim.model import ReformModel
 from tests.conftest import SCENARIOS
@@ -60,6 +65,10 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     country, model = fused
     monkeypatch.setattr(sim.public_finance, "benefit_week", benefit_week_reference)
     monkeypatch.setattr(sim.labour_market, "tally", tally_reference)
+    monkeypatch.setattr(sim.labour_market, "seekers_by_market", seekers_by_market_reference)
+    monkeypatch.setattr(sim.agents.employment_service, "meetings_scan", meetings_scan_reference)
+    monkeypatch.setattr(sim.register, "still_searching", still_searching_reference)
+    monkeypatch.setattr(sim.register, "spell_clock", spell_clock_reference)
     monkeypatch.setattr(sim.agents.employment_service, "tally", tally_reference)
     monkeypatch.setattr(rng, "COMPILED_FROM", 2**62)  # every draw through NumPy
     assert same_run(model, run(country))

@@ -27,6 +27,7 @@ from sim.agents.offices import Offices
 from sim.agents.seeker import search_effort
 from sim.indicators import REGISTRATION_BANDS, band_name
 from sim.kernels import rng
+from sim.kernels.meetings import meetings_scan
 from sim.kernels.tally import tally
 from sim.population import NO_WEEK, Status
 from sim.week import Week
@@ -137,9 +138,8 @@ class EmploymentService(mesa.Agent):
 
     def reprofile(self, seekers: np.ndarray, week: int) -> None:
         p = self.model.config.profiling
-        due = seekers[(self.model.population.spell_weeks[seekers] % p.reprofile_weeks == 0)
-                      & (self.model.population.spell_weeks[seekers] > 0)]
-        self.profile(due, week)
+        spell = self.model.population.spell_weeks[seekers]
+        self.profile(seekers[(spell % p.reprofile_weeks == 0) & (spell > 0)], week)
 
     # ------------------------------------------------------------------------ the regimes
     def _per_regime(self, persons: np.ndarray, name: str) -> np.ndarray:
@@ -199,12 +199,10 @@ class EmploymentService(mesa.Agent):
     def _office(self, persons: np.ndarray) -> np.ndarray:
         return self.offices.of_municipality[self.model.population.municipality[persons]]
 
-    def _update_weak_markets(self, seekers: np.ndarray) -> None:
+    def _update_weak_markets(self, seekers_by_market: np.ndarray) -> None:
         """A local labour market is weak when it has few open vacancies per seeker."""
-        model = self.model
-        n = model.world.n_markets
-        seekers_by_market = np.bincount(model.population.market[seekers], minlength=n)
-        vacancies = np.bincount(model.labour_market.vacancies.market, minlength=n)
+        n = self.model.world.n_markets
+        vacancies = np.bincount(self.model.labour_market.vacancies.market, minlength=n)
         ratio = vacancies / np.maximum(seekers_by_market, 1)
         self.weak_market = ratio < self.rules.weak_market_vacancies_per_seeker
 
@@ -215,8 +213,12 @@ class EmploymentService(mesa.Agent):
         pop, sm = self.model.population, self.rules
         if not self._started:
             self._start(seekers, week)
-        self.offices.review(self._office(seekers))
-        self._update_weak_markets(seekers)
+        by_office, by_market, passed, waiting = meetings_scan(
+            seekers, pop.municipality, self.offices.of_municipality, pop.market,
+            pop.next_meeting_week, pop.status, week, int(Status.IN_SERVICE), int(NO_WEEK),
+            self.offices.n, self.model.world.n_markets)
+        self.offices.review(by_office)
+        self._update_weak_markets(by_market)
         self.stats = dict.fromkeys(
             ("meetings_held", "first_meetings", "first_on_time", "meetings_waiting",
              "delay_weeks", "hours_used", "checks", "lapses", "detected", "days_imposed",
@@ -226,12 +228,7 @@ class EmploymentService(mesa.Agent):
         self.stats["hours_available"] = float(hours.sum())
         self.stats["registered"] = float(len(seekers))
 
-        nxt = pop.next_meeting_week[seekers]
-        due = (nxt != NO_WEEK) & (nxt <= week)
-        in_service = pop.status[seekers] == Status.IN_SERVICE
-        passed = seekers[due & in_service]
         pop.next_meeting_week[passed] = self._next_meeting_week(passed, week)
-        waiting = seekers[due & ~in_service]
         if len(waiting) == 0:
             return
         first = pop.last_meeting_week[waiting] == NO_WEEK

@@ -48,12 +48,13 @@ class Offices:
             counts = np.bincount(office_of_seekers, minlength=self.n)
             self.caseworkers[:] = self.rules.caseworkers_per_1000 * counts / 1000
 
-    def review(self, office_of_seekers: np.ndarray) -> None:
-        """Staffing by seekers is re-sized every review period to the average registered."""
+    def review(self, seekers_by_office: np.ndarray) -> None:
+        """Staffing by seekers is re-sized every review period to the average registered
+        (`seekers_by_office`: this week's count at each office)."""
         r = self.rules
         if r.staffing != "seekers":
             return
-        self._seeker_weeks += np.bincount(office_of_seekers, minlength=self.n)
+        self._seeker_weeks += seekers_by_office
         self._review_weeks += 1
         if self._review_weeks >= r.staffing_review_weeks:
             mean = self._seeker_weeks / self._review_weeks

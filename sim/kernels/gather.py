@@ -1,0 +1,57 @@
+"""The matching kernel's seeker inputs in one pass (Numba): the week's seekers put in order of
+local labour market, and their occupation, skill and spell gathered in that order.
+
+Why: the NumPy version (`seekers_by_market_reference`, held equal to it bit for bit in
+tests/kernels/test_gather.py) gathered the market column twice, sorted, and gathered three
+more population columns of millions of rows through temporaries, each a pass over the ~400,000
+seekers of a national week. A stable counting sort by market gives `np.argsort(kind="stable")`'s
+order exactly, and the gathers only copy values (int32 to int64 and float64 are exact), so
+nothing the matching kernel sees changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def seekers_by_market(seekers, market, occupation, skill, spell_weeks, n_markets):
+    """(order, seeker_ptr, seeker_id, occupation, skill, spell) of `seekers` sorted (stably)
+    by market: `order` indexes `seekers`, `seeker_ptr` (n_markets + 1) each market's range."""
+    n = len(seekers)
+    key = np.empty(n, np.int64)
+    ptr = np.zeros(n_markets + 1, np.int64)
+    for i in range(n):
+        k = market[seekers[i]]
+        key[i] = k
+        ptr[k + 1] += 1
+    for k in range(n_markets):
+        ptr[k + 1] += ptr[k]
+    fill = ptr[:-1].copy()
+    order = np.empty(n, np.int64)
+    for i in range(n):
+        k = key[i]
+        order[fill[k]] = i
+        fill[k] += 1
+    ids = np.empty(n, np.int64)
+    occ = np.empty(n, np.int64)
+    sk = np.empty(n, np.float64)
+    spell = np.empty(n, np.float64)
+    for j in range(n):
+        p = seekers[order[j]]
+        ids[j] = p
+        occ[j] = occupation[p]
+        sk[j] = skill[p]
+        spell[j] = spell_weeks[p]
+    return order, ptr, ids, occ, sk, spell
+
+
+def seekers_by_market_reference(seekers, market, occupation, skill, spell_weeks, n_markets):
+    """The NumPy code `seekers_by_market` replaced (sim/labour_market.py's match before)."""
+    order = np.argsort(market[seekers], kind="stable")
+    seekers = seekers[order]
+    counts = np.bincount(market[seekers], minlength=n_markets)
+    seeker_ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    return (order, seeker_ptr, seekers.astype(np.int64), occupation[seekers].astype(np.int64),
+            skill[seekers], spell_weeks[seekers].astype(np.float64))

@@ -1,0 +1,44 @@
+"""The register's two weekly passes over its index (Numba): who is still searching after some
+left, and another week in every open spell.
+
+Why: `registered[np.isin(status[registered], SEARCHING)]` (twice a week, after hires and exits
+to inactivity) and `spell_weeks[registered] += 1` each gathered through full-size temporaries
+over the ~400,000 seekers of a national week. One compiled loop reads each row once. Integers
+only, the index is sorted and unique, so the results are the NumPy twins' (`*_reference`, held
+equal in tests/kernels/test_register.py) exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def still_searching(registered, status, searching, in_service):
+    """The persons of `registered` (in order) whose status is one of the two searching ones."""
+    out = np.empty(len(registered), np.int64)
+    n = 0
+    for p in registered:
+        s = status[p]
+        if s == searching or s == in_service:
+            out[n] = p
+            n += 1
+    return out[:n].copy()
+
+
+@njit(cache=True)
+def spell_clock(registered, spell_weeks):
+    """Another week in every open spell (in place)."""
+    for p in registered:
+        spell_weeks[p] += 1
+
+
+def still_searching_reference(registered, status, searching, in_service):
+    """The NumPy code `still_searching` replaced (sim/register.py's `remove` before)."""
+    return registered[np.isin(status[registered], (searching, in_service))]
+
+
+def spell_clock_reference(registered, spell_weeks):
+    """The NumPy code `spell_clock` replaced."""
+    spell_weeks[registered] += 1

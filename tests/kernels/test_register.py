@@ -1,0 +1,32 @@
+"""The register's compiled passes equal their NumPy twins (sim/register.py's code before) bit for
+bit: the same persons in the same order, the same spell weeks written back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.kernels.register import (
+    spell_clock,
+    spell_clock_reference,
+    still_searching,
+    still_searching_reference,
+)
+from sim.population import SEARCHING
+
+
+@pytest.mark.parametrize("seed,n_pop,n_reg", [(0, 1000, 300), (1, 50_000, 4_000), (2, 100, 0),
+                                              (3, 500, 500)])
+def test_register_passes_equal_numpy_twins(seed, n_pop, n_reg):
+    rng = np.random.default_rng(seed)
+    status = rng.integers(0, 4, n_pop).astype(np.int8)
+    registered = np.sort(rng.choice(n_pop, n_reg, replace=False)).astype(np.int64)
+    codes = tuple(int(s) for s in SEARCHING)
+    got = still_searching(registered, status, *codes)
+    want = still_searching_reference(registered, status, *codes)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+    spell = rng.integers(-5, 900, n_pop).astype(np.int32)
+    twin = spell.copy()
+    spell_clock(registered, spell)
+    spell_clock_reference(registered, twin)
+    assert spell.dtype == twin.dtype and spell.tobytes() == twin.tobytes()
