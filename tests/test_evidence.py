@@ -6,6 +6,7 @@ and a citation of a file outside the repository cannot be followed from a user's
 """
 
 import json
+import os
 import re
 from pathlib import Path
 
