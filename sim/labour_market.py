@@ -18,7 +18,7 @@ from sim.config import Config
 from sim.indicators import SPELL_BANDS
 from sim.kernels import rng
 from sim.kernels.gather import seekers_by_market
-from sim.kernels.matching import match_week_auto as match_week  # serial for small worlds
+from sim.kernels.matching import match_week
 from sim.kernels.tally import tally
 from sim.population import EventQueue, Population, Status, World
 from sim.week import Week

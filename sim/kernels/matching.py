@@ -40,12 +40,14 @@ time O((applications + contacts) * log(n_occ) + seekers + vacancies + n_occ^2).
 
 from __future__ import annotations
 
-import types
+import functools
+from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from sim.kernels.rng import stream_id, uniform
+from sim.kernels.rng import key, stream_id, uniform_at
 
 S_APP = stream_id("applications")
 S_SCREEN = stream_id("screening")
@@ -57,8 +59,8 @@ NOISE_MAX = 2.0 * SQRT3  # the Irwin-Hall(4) noise never exceeds it (four draws 
 
 
 @njit(cache=True, inline="always")
-def _draw_count(rate, seed, stream, week, index):
-    """floor(rate) + Bernoulli(frac(rate)), at most MAX_APPS; draw sub 0 of (stream, index)."""
+def _draw_count(rate, k):
+    """floor(rate) + Bernoulli(frac(rate)), at most MAX_APPS; draw sub 0 of key `k`."""
     if rate >= MAX_APPS:
         return MAX_APPS
     if not rate > 0.0:  # also NaN
@@ -66,20 +68,20 @@ def _draw_count(rate, seed, stream, week, index):
     fl = np.floor(rate)
     n = int(fl)
     frac = rate - fl
-    if frac > 0.0 and uniform(seed, stream, week, index, 0) < frac:
+    if frac > 0.0 and uniform_at(k, 0) < frac:
         n += 1
     return n
 
 
 @njit(cache=True, inline="always")
-def _noise(seed, stream, week, index, j):
-    """An Irwin-Hall(4) standard normal from draws 4j .. 4j+3 of (stream, index)."""
+def _noise(k, j):
+    """An Irwin-Hall(4) standard normal from draws 4j .. 4j+3 of key `k`."""
     q = 4 * j
     return (
-        uniform(seed, stream, week, index, q)
-        + uniform(seed, stream, week, index, q + 1)
-        + uniform(seed, stream, week, index, q + 2)
-        + uniform(seed, stream, week, index, q + 3)
+        uniform_at(k, q)
+        + uniform_at(k, q + 1)
+        + uniform_at(k, q + 2)
+        + uniform_at(k, q + 3)
         - 2.0
     ) * SQRT3
 
@@ -96,20 +98,18 @@ def _hopeless(top, threshold, best_row, best_val):
 
 @njit(cache=True, inline="always")
 def _first_above(cum, a, x, n):
-    """First b in 0..n-1 with cum[a, b] > x (binary search)."""
-    lo = 0
-    hi = n - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if cum[a, mid] > x:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    """First b in 0..n-1 with cum[a, b] > x, else n - 1. Row a of `cum` never decreases, so
+    that b is the number of entries at or below x: counted without branches, which for a
+    dozen occupations beats a binary search whose every step is a coin flip to the CPU."""
+    count = 0
+    for b in range(n - 1):
+        count += cum[a, b] <= x
+    return count
 
 
-@njit(cache=True, parallel=True)
-def match_week(
+@njit(cache=True, nogil=True)
+def _match_markets(
+    markets,
     seed,
     week,
     seeker_ptr,
@@ -128,23 +128,14 @@ def match_week(
     stigma_per_week,
     stigma_cap_weeks,
     contacts,
+    hired_vac,
+    n_apps,
+    n_contacts,
 ):
-    """One week of matching; returns (hired_vac, n_apps, n_contacts), int64 per seeker row.
-
-    hired_vac[i] is the vacancy row seeker row i accepted (-1 if none); n_apps[i] the number of
-    applications actually sent (0 when no open cell is reachable from the seeker's occupation);
-    n_contacts[i] the number of employers' contacts seeker row i received.
-    """
-    n_markets = seeker_ptr.shape[0] - 1
+    """Steps 1-5 for the markets listed, writing their seekers' rows of the three outputs.
+    Serial and without the GIL: `match_week` runs disjoint lists in threads of its own."""
     n_occ = similarity.shape[0]
-    n_seekers = seeker_id.shape[0]
-    if vac_ptr.shape[0] != n_markets * n_occ + 1:
-        raise ValueError("vac_ptr must have n_markets * n_occ + 1 entries")
-    hired_vac = np.full(n_seekers, -1, dtype=np.int64)
-    n_apps = np.zeros(n_seekers, dtype=np.int64)
-    n_contacts = np.zeros(n_seekers, dtype=np.int64)
-
-    for m in prange(n_markets):
+    for m in markets:
         s0 = seeker_ptr[m]
         s1 = seeker_ptr[m + 1]
         c0 = m * n_occ
@@ -170,26 +161,32 @@ def match_week(
                 pid = seeker_id[i]
                 a = seeker_occ[i]
                 total = cum[a, n_occ - 1]
+                k_app = key(seed, S_APP, week, pid)
                 n = 0
                 if total > 0.0:
-                    n = _draw_count(seeker_apps[i], seed, S_APP, week, pid)
+                    n = _draw_count(seeker_apps[i], k_app)
                 n_apps[i] = n
                 spell = seeker_spell[i]
                 capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
                 base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
                 top = base + abs(noise_sd) * NOISE_MAX
+                screened = False
+                k_screen = np.uint64(0)
                 for j in range(n):
-                    x = uniform(seed, S_APP, week, pid, 1 + 2 * j) * total
+                    x = uniform_at(k_app, 1 + 2 * j) * total
                     cell = c0 + _first_above(cum, a, x, n_occ)
                     start = vac_ptr[cell]
                     size = vac_ptr[cell + 1] - start
-                    k = int(uniform(seed, S_APP, week, pid, 2 + 2 * j) * np.float64(size))
+                    k = int(uniform_at(k_app, 2 + 2 * j) * np.float64(size))
                     if k > size - 1:
                         k = size - 1
                     v = start + k
                     if _hopeless(top, vac_threshold[v], best_row[v - v0], best_val[v - v0]):
                         continue
-                    p = base + noise_sd * _noise(seed, S_SCREEN, week, pid, j)
+                    if not screened:
+                        k_screen = key(seed, S_SCREEN, week, pid)
+                        screened = True
+                    p = base + noise_sd * _noise(k_screen, j)
                     if p >= vac_threshold[v]:
                         lv = v - v0
                         # seekers come in row order, so strict > keeps the lower row on ties
@@ -224,14 +221,15 @@ def match_week(
                         continue
                     for v in range(vac_ptr[c0 + b], vac_ptr[c0 + b + 1]):
                         vid = vac_id[v]
-                        n = _draw_count(contacts, seed, S_CONTACT, week, vid)
+                        k_contact = key(seed, S_CONTACT, week, vid)
+                        k_screen = key(seed, S_CONTACT_SCREEN, week, vid)
+                        n = _draw_count(contacts, k_contact)
                         for j in range(n):
-                            x = uniform(seed, S_CONTACT, week, vid, 1 + 2 * j) * total
+                            x = uniform_at(k_contact, 1 + 2 * j) * total
                             a = _first_above(reach, b, x, n_occ)
                             start = occ_start[a]
                             size = occ_start[a + 1] - start
-                            k = int(uniform(seed, S_CONTACT, week, vid, 2 + 2 * j)
-                                    * np.float64(size))
+                            k = int(uniform_at(k_contact, 2 + 2 * j) * np.float64(size))
                             if k > size - 1:
                                 k = size - 1
                             i = rows[start + k]
@@ -243,7 +241,7 @@ def match_week(
                             if _hopeless(base + abs(noise_sd) * NOISE_MAX, vac_threshold[v],
                                          best_row[lv], best_val[lv]):
                                 continue
-                            p = base + noise_sd * _noise(seed, S_CONTACT_SCREEN, week, vid, j)
+                            p = base + noise_sd * _noise(k_screen, j)
                             if p >= vac_threshold[v]:
                                 lv = v - v0
                                 if best_row[lv] < 0 or p > best_val[lv]:
@@ -259,27 +257,64 @@ def match_week(
                     if hired_vac[s] < 0 or wage > best_wage[s - s0]:
                         hired_vac[s] = v0 + lv
                         best_wage[s - s0] = wage
+
+
+PARALLEL_FROM = 20_000  # seekers: below this one thread is faster than handing work out
+
+
+@functools.cache
+def _pool(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="matching")
+
+
+def _balanced(seeker_ptr, vac_ptr, n_occ, parts):
+    """Markets dealt to `parts` lists of about equal work (seekers plus vacancies), largest
+    first to the least loaded: a few big cities must not end up on one thread."""
+    n_markets = len(seeker_ptr) - 1
+    work = np.diff(seeker_ptr) + np.diff(vac_ptr[::n_occ])
+    lists, load = [[] for _ in range(parts)], np.zeros(parts)
+    for m in np.argsort(-work, kind="stable"):
+        k = int(np.argmin(load))
+        lists[k].append(m)
+        load[k] += work[m]
+    return [np.sort(np.asarray(x, dtype=np.int64)) for x in lists if x] or [
+        np.arange(n_markets, dtype=np.int64)]
+
+
+def match_week(seed, week, seeker_ptr, seeker_id, seeker_occ, seeker_skill, seeker_spell,
+               seeker_apps, seeker_boost, vac_ptr, vac_id, vac_threshold, vac_wage, similarity,
+               noise_sd, stigma_per_week, stigma_cap_weeks, contacts, threads=None):
+    """One week of matching; returns (hired_vac, n_apps, n_contacts), int64 per seeker row.
+
+    hired_vac[i] is the vacancy row seeker row i accepted (-1 if none); n_apps[i] the number of
+    applications actually sent (0 when no open cell is reachable from the seeker's occupation);
+    n_contacts[i] the number of employers' contacts seeker row i received.
+
+    Local labour markets never interact within a week, so they are dealt to `threads` threads
+    (default: Numba's thread count; one for a small world). Every draw is named by its
+    coordinates, so the result is the same for any thread count. Plain threads around a
+    GIL-free serial kernel rather than a Numba parallel loop: the same speed, without a
+    parallel compile that took longer than all the other kernels together.
+    """
+    n_markets = seeker_ptr.shape[0] - 1
+    n_occ = similarity.shape[0]
+    if vac_ptr.shape[0] != n_markets * n_occ + 1:
+        raise ValueError("vac_ptr must have n_markets * n_occ + 1 entries")
+    n_seekers = seeker_id.shape[0]
+    hired_vac = np.full(n_seekers, -1, dtype=np.int64)
+    n_apps = np.zeros(n_seekers, dtype=np.int64)
+    n_contacts = np.zeros(n_seekers, dtype=np.int64)
+    if threads is None:
+        threads = numba.get_num_threads() if n_seekers >= PARALLEL_FROM else 1
+    rest = (seed, week, seeker_ptr, seeker_id, seeker_occ, seeker_skill, seeker_spell,
+            seeker_apps, seeker_boost, vac_ptr, vac_id, vac_threshold, vac_wage, similarity,
+            float(noise_sd), float(stigma_per_week), float(stigma_cap_weeks), float(contacts),
+            hired_vac, n_apps, n_contacts)
+    lists = _balanced(seeker_ptr, vac_ptr, n_occ, max(1, min(threads, n_markets)))
+    if len(lists) == 1:
+        _match_markets(lists[0], *rest)
+    else:
+        pool = _pool(len(lists))
+        for done in [pool.submit(_match_markets, markets, *rest) for markets in lists]:
+            done.result()
     return hired_vac, n_apps, n_contacts
-
-
-PARALLEL_FROM = 100_000  # seekers: below this the serial kernel is faster (no thread start-up)
-
-
-def _renamed(fn, name):
-    """A copy of `fn` under another name, so that its compiled variant caches apart."""
-    copy = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__,
-                              fn.__closure__)
-    copy.__qualname__ = name
-    return copy
-
-
-# The same kernel compiled without threads: `prange` runs as `range`, so the results are the
-# same (they never depend on the thread count); a parallel region's start-up costs more than
-# a small world's whole matching, all the more on a busy machine.
-match_week_serial = njit(cache=True)(_renamed(match_week.py_func, "match_week_serial"))
-
-
-def match_week_auto(**inputs):
-    """`match_week` for a large world, `match_week_serial` for a small one."""
-    big = len(inputs["seeker_id"]) >= PARALLEL_FROM
-    return (match_week if big else match_week_serial)(**inputs)

@@ -56,6 +56,25 @@ def uniform(seed, stream, week, index, sub):
     return np.float64(hash5(seed, stream, week, index, sub) >> np.uint64(11)) * _TO_UNIT
 
 
+@njit(cache=True, inline="always")
+def key(seed, stream, week, index):
+    """The first four rounds of `hash5`: shared by every draw of one (stream, week, index), so
+    a kernel taking many draws of one person or vacancy mixes it once (`uniform_at`)."""
+    g = np.uint64(_GOLDEN)
+    h = _mix(np.uint64(seed) + g)
+    h = _mix(h ^ (np.uint64(stream) + g))
+    h = _mix(h ^ (np.uint64(week) + g))
+    return _mix(h ^ (np.uint64(index) + g))
+
+
+@njit(cache=True, inline="always")
+def uniform_at(k, sub):
+    """`uniform(seed, stream, week, index, sub)` from `key(seed, stream, week, index)`: the
+    same bits, one round of mixing instead of five."""
+    h = _mix(k ^ (np.uint64(sub) + np.uint64(_GOLDEN)))
+    return np.float64(h >> np.uint64(11)) * _TO_UNIT
+
+
 # ---------------------------------------------------------------- plain Python (the twin's)
 def _mix_py(x: int) -> int:
     x = ((x ^ (x >> 30)) * _M1) & MASK64
