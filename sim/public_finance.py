@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.entitlement import S_TAKE_UP, Entitlement
 from sim.kernels.benefits import args_of, benefit_week
+from sim.kernels.cofinancing import cofinanced_days
 from sim.municipal_accounts import MunicipalAccounts
 from sim.population import Benefit, Status
 from sim.week import Week
@@ -97,25 +98,25 @@ class PublicFinance:
         """Municipalities reimburse the state their share of co-financed benefit days; the
         co-financed amounts by benefit and band, municipal and state part, for the week's row."""
         f, pop = self.funding, self.model.population
-        shares = f.band_shares()
         row = {}
+        if not f.cofinanced:
+            return row
         names = dict(zip(KINDS, self.rules.categories, strict=True))
-        counted = np.isin(kind, [KINDS[k] for k in f.cofinanced]) & self.covered[muni]
-        if not f.count_service_days:
-            counted &= pop.status[seekers] != Status.IN_SERVICE
-        who = seekers[counted]
-        in_band = f.days_by_band(pop.cofinancing_days[who] + 1, days[counted])
-        money = in_band * cofinanced[counted][:, None]  # co-financed amount by band
-        municipal = money * shares
+        kinds = np.zeros(len(Benefit), dtype=np.bool_)
+        kinds[[KINDS[k] for k in f.cofinanced]] = True
+        counted, money, municipal = cofinanced_days(
+            seekers, kind, days, cofinanced, muni, kinds, self.covered, pop.status,
+            int(Status.IN_SERVICE), f.count_service_days, pop.cofinancing_days, f.band_starts(),
+            f.band_shares())
+        kind = kind[counted]
         for k in f.cofinanced:
-            mine = kind[counted] == KINDS[k]
+            mine = kind == KINDS[k]
             for j, band in enumerate(f.band_names()):
                 key = f"cofinancing.{names[k]}.{band}"
                 row[key + ".municipal"] = float(municipal[mine, j].sum())
                 row[key + ".state"] = float(money[mine, j].sum() - municipal[mine, j].sum())
-        if not len(who):
+        if not len(counted):
             return row
-        pop.cofinancing_days[who] += days[counted].astype(np.int32)
         owed = np.bincount(muni[counted], weights=municipal.sum(axis=1), minlength=n_muni)
         for m, value in zip(self.model.municipalities, owed, strict=True):
             self.model.ledger.pay(week, m.payer, STATE, "municipal_cofinancing", value)

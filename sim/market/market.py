@@ -16,6 +16,7 @@ its agents (providers, municipalities) and rules; one module a stage does the wo
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 
 import numpy as np
@@ -195,12 +196,14 @@ class Market:
         pop, reg = self.model.population, self.model.registered
         return reg[(pop.status[reg] == Status.IN_SERVICE) & (pop.scheme[reg] == self.sid)]
 
-    def payers(self, persons: np.ndarray) -> np.ndarray:
-        """Who pays for each person's service: the state, or their municipality."""
-        if not self.municipality_pays:
-            return np.full(len(persons), "state", dtype=object)
-        names = np.array([m.payer for m in self.model.municipalities], dtype=object)
-        return names[self.model.population.municipality[persons]]
+    @functools.cached_property
+    def payers_by_name(self) -> tuple[list, np.ndarray]:
+        """The municipalities in the order of their payer names, and each one's place in it."""
+        munis = self.model.municipalities
+        order = sorted(range(len(munis)), key=lambda i: munis[i].payer)
+        rank = np.empty(len(munis), dtype=np.int64)
+        rank[order] = np.arange(len(munis))
+        return [munis[i] for i in order], rank
 
 
 def prior_job_chances(tiers: int) -> np.ndarray:

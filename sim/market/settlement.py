@@ -17,7 +17,6 @@ def settle(market, week: Week) -> None:
     model, pay = market.model, market.scheme.payment
     pop = model.population
     parts = market.participants()
-    payers = market.payers(parts)
     revenue = np.zeros(len(market.providers))
     owner = pop.provider[parts]
     price = np.array([p.price for p in market.providers] or [1.0])
@@ -29,10 +28,10 @@ def settle(market, week: Week) -> None:
         mine = owner == prov.index
         if prov.in_house:
             cost = pop.intensity[parts[mine]] * prov.cost_per_hour
-            _book(market, week.number, payers[mine], prov.name, "in_house_service_cost", cost)
+            _book(market, week.number, parts[mine], prov.name, "in_house_service_cost", cost)
             in_house_cost[prov.index] = cost.sum()
         else:
-            _book(market, week.number, payers[mine], prov.name, "provider_base_fee", fees[mine])
+            _book(market, week.number, parts[mine], prov.name, "provider_base_fee", fees[mine])
             revenue[prov.index] += fees[mine].sum()
     results_paid, n_results, n_sustained = 0.0, 0, 0
     for person, prov_index, hire_week, tier in market.outcomes.results_due(week.number):
@@ -42,7 +41,7 @@ def settle(market, week: Week) -> None:
         prov.observe_result(sustained)
         if sustained and prov.active and not prov.in_house:
             amount = float(pay.result(tier, pop.wage[person])) * prov.price
-            _book(market, week.number, market.payers(np.array([person])), prov.name,
+            _book(market, week.number, np.array([person]), prov.name,
                   "provider_result_payment", np.array([amount]))
             revenue[prov_index] += amount
             results_paid += amount
@@ -62,24 +61,26 @@ def settle(market, week: Week) -> None:
     week.row[n + "in_house_cost"] = float(in_house_cost.sum())
 
 
-def _book(market, week: int, payers: np.ndarray, payee: str, category: str,
+def _book(market, week: int, persons: np.ndarray, payee: str, category: str,
           amounts: np.ndarray) -> None:
-    """Pay `amounts` to `payee`, one ledger flow per payer (in the payers' sorted order);
-    municipal payers spend budget. Payers are grouped by one stable sort of their codes, not
-    compared with each payer in turn (that was payers x participants string comparisons a
-    week); each payer's amounts keep their order, so every sum is the same."""
-    if not len(payers):
+    """Pay `amounts` (one a person) to `payee`: one ledger flow per payer, payers in the order
+    of their names (the state, or each person's municipality); municipal payers spend budget.
+    Persons are grouped by one stable sort of their payer's rank, so each payer's amounts keep
+    their order and every sum is the one a payer-by-payer loop gives."""
+    if not len(persons):
         return
-    model = market.model
-    budgets = {m.payer: m for m in model.municipalities}
-    names = sorted(set(payers.tolist()))
-    code = {name: k for k, name in enumerate(names)}
-    group = np.fromiter((code[p] for p in payers.tolist()), dtype=np.int64, count=len(payers))
+    ledger = market.model.ledger
+    if not market.municipality_pays:
+        ledger.pay(week, "state", payee, category, float(amounts.sum()))
+        return
+    by_name, rank = market.payers_by_name
+    group = rank[market.model.population.municipality[persons]]
     order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(len(names) + 1))
+    ranks, starts = np.unique(group[order], return_index=True)
+    bounds = np.append(starts, len(order))
     grouped = amounts[order]
-    for k, payer in enumerate(names):
+    for k, r in enumerate(ranks.tolist()):
         amount = float(grouped[bounds[k]:bounds[k + 1]].sum())
-        model.ledger.pay(week, payer, payee, category, amount)
-        if payer in budgets:
-            budgets[payer].spend(amount)
+        payer = by_name[r]
+        ledger.pay(week, payer.payer, payee, category, amount)
+        payer.spend(amount)

@@ -109,15 +109,20 @@ class FundingRules(Preset):
     def days_by_band(self, first_day: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Days in each band (columns as `band_names`) of `days` days from accumulated day
         `first_day`, per person."""
-        names = self.band_names()
-        starts = [int(b[0]) for b in self.cofinancing_bands]
-        starts = starts if starts and starts[0] <= 1 else [1, *starts]
+        names, starts = self.band_names(), self.band_starts().tolist()
         lo = np.asarray(first_day, dtype=np.int64)[:, None]
         hi = lo + np.asarray(days, dtype=np.int64)[:, None]  # one past the last day
         a = np.asarray(starts, dtype=np.int64)[None, :]
         b = np.r_[starts[1:], np.iinfo(np.int64).max // 2][None, :]
         out = np.clip(np.minimum(hi, b) - np.maximum(lo, a), 0, None)
         return out.reshape(len(lo), len(names))
+
+    def band_starts(self) -> np.ndarray:
+        """The first benefit day of each band (as `band_names`)."""
+        starts = [int(b[0]) for b in self.cofinancing_bands]
+        if starts and starts[0] > 1:
+            starts = [1, *starts]  # the days before the first band, where the state pays all
+        return np.asarray(starts, dtype=np.int64)
 
     def band_shares(self) -> np.ndarray:
         """The municipal share of each band (as `band_names`)."""
