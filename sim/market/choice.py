@@ -32,6 +32,7 @@ def choose(market, week: int, referred: np.ndarray) -> dict:
     spare = {p.index: p.capacity - load[p.index] for p in providers}
     active = rng.uniforms(model.seed, market.stream, 0, referred, 1) < c.active_choice_share
     u_choice = rng.uniforms(model.seed, market.stream, week, referred, 2)
+    placed, placed_with, chooser = [], [], []
     for k, person in enumerate(referred.tolist()):
         tier = int(pop.tier[person])
         order = preferences(market, person, providers, bool(active[k]), float(u_choice[k]),
@@ -47,10 +48,14 @@ def choose(market, week: int, referred: np.ndarray) -> dict:
                 continue
             spare[prov.index] -= 1
             prov.intake[week % len(prov.intake)] += 1
-            enter_service(market, person, prov, week)
-            pop.active_chooser[person] = bool(active[k])
+            placed.append(person)
+            placed_with.append(prov)
+            chooser.append(bool(active[k]))
             counts["accepted"][tier - 1] += 1
             break
+    persons = np.array(placed, dtype=np.int64)
+    enter_service(market, persons, placed_with, week)
+    pop.active_chooser[persons] = chooser
     return counts
 
 
@@ -106,12 +111,13 @@ def distance(model, municipality: int, locations: np.ndarray) -> np.ndarray:
                     np.where(market_of[locations] == market_of[municipality], 1.0, 3.0))
 
 
-def enter_service(market, person: int, prov: Provider, week: int) -> None:
+def enter_service(market, persons: np.ndarray, providers: list[Provider], week: int) -> None:
+    """`persons` start a service, each with its provider (placed in this order)."""
     pop, r = market.model.population, market.scheme.referral
-    pop.status[person] = Status.IN_SERVICE
-    pop.provider[person] = prov.index
-    pop.scheme[person] = market.sid
-    pop.service_weeks[person] = 0
-    pop.service_length[person] = r.service_weeks
-    pop.referral_week[person] = week
-    market.outcomes.referred(person, week, int(pop.tier[person]), prov.stars)
+    pop.status[persons] = Status.IN_SERVICE
+    pop.provider[persons] = [prov.index for prov in providers]
+    pop.scheme[persons] = market.sid
+    pop.service_weeks[persons] = 0
+    pop.service_length[persons] = r.service_weeks
+    pop.referral_week[persons] = week
+    market.outcomes.referred(persons, week, pop.tier[persons], [p.stars for p in providers])

@@ -31,12 +31,16 @@ class Outcomes:
                                          "hire": [], "sustained": []}
         self.week_hires = 0
 
-    def referred(self, person: int, week: int, tier: int, stars: int) -> None:
-        """A referral's record: who, when, their tier and their provider's stars then."""
-        self._open[person] = len(self.records["person"])
-        for key, value in (("person", person), ("week", week), ("tier", tier),
-                           ("stars", stars), ("hire", NO_WEEK), ("sustained", False)):
-            self.records[key].append(value)
+    def referred(self, persons: np.ndarray, week: int, tiers: np.ndarray, stars: list) -> None:
+        """Referrals' records, in order: who, when, their tier and their provider's stars then."""
+        first = len(self.records["person"])
+        who = persons.tolist()
+        self._open.update(zip(who, range(first, first + len(who)), strict=True))
+        n = len(who)
+        for key, values in (("person", who), ("week", [week] * n), ("tier", tiers.tolist()),
+                            ("stars", stars), ("hire", [NO_WEEK] * n),
+                            ("sustained", [False] * n)):
+            self.records[key].extend(values)
 
     def hires(self, week: Week) -> None:
         """Before the hired leave the register: result candidates and referral outcomes."""
