@@ -28,6 +28,19 @@ def still_searching(registered, status, searching, in_service):
 
 
 @njit(cache=True)
+def in_scheme(registered, status, scheme, in_service, sid):
+    """The persons of `registered` (in order) in service in scheme `sid`: a market's
+    participants, asked for several times a week as its stages move people in and out."""
+    out = np.empty(len(registered), np.int64)
+    n = 0
+    for p in registered:
+        if status[p] == in_service and scheme[p] == sid:
+            out[n] = p
+            n += 1
+    return out[:n].copy()
+
+
+@njit(cache=True)
 def spell_clock(registered, spell_weeks):
     """Another week in every open spell (in place)."""
     for p in registered:
@@ -37,6 +50,11 @@ def spell_clock(registered, spell_weeks):
 def still_searching_reference(registered, status, searching, in_service):
     """The NumPy code `still_searching` replaced (sim/register.py's `remove` before)."""
     return registered[np.isin(status[registered], (searching, in_service))]
+
+
+def in_scheme_reference(registered, status, scheme, in_service, sid):
+    """The NumPy code `in_scheme` replaced (sim/market/market.py's `participants` before)."""
+    return registered[(status[registered] == in_service) & (scheme[registered] == sid)]
 
 
 def spell_clock_reference(registered, spell_weeks):

@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.agents.provider import Provider
 from sim.kernels import rng
+from sim.kernels.register import in_scheme
 from sim.market import choice, providers, ratings, referral, service, settlement
 from sim.market.outcomes import Outcomes
 from sim.population import Status
@@ -193,8 +194,9 @@ class Market:
 
     def participants(self) -> np.ndarray:
         """Persons in this scheme's service (sorted)."""
-        pop, reg = self.model.population, self.model.registered
-        return reg[(pop.status[reg] == Status.IN_SERVICE) & (pop.scheme[reg] == self.sid)]
+        pop = self.model.population
+        return in_scheme(self.model.registered, pop.status, pop.scheme, int(Status.IN_SERVICE),
+                         self.sid)
 
     @functools.cached_property
     def payers_by_name(self) -> tuple[list, np.ndarray]:

@@ -22,13 +22,16 @@ def refer(market, week: int) -> np.ndarray:
     the municipality's priority), within the budgeted places."""
     model, r = market.model, market.scheme.referral
     pop, reg = model.population, model.registered
-    tiers = r.tiers or range(1, model.config.tiers + 1)
-    benefit_ok = np.isin(pop.benefit[reg], [Benefit[b.upper()] for b in r.benefits])
-    rested = (pop.service_end_week[reg] == NO_WEEK) | (
-        week - pop.service_end_week[reg].astype(np.int64) >= REST_WEEKS)
-    eligible = reg[(pop.status[reg] == Status.REGISTERED) & market.area[pop.municipality[reg]]
-                   & np.isin(pop.tier[reg], tiers)
-                   & (pop.spell_weeks[reg] >= r.min_spell_weeks) & benefit_ok & rested]
+    benefits = np.zeros(len(Benefit), dtype=bool)
+    benefits[[Benefit[b.upper()] for b in r.benefits]] = True
+    tiers = np.zeros(model.config.tiers + 1, dtype=bool)
+    tiers[list(r.tiers or range(1, model.config.tiers + 1))] = True
+    searching = reg[pop.status[reg] == Status.REGISTERED]  # the rest only for these
+    ended = pop.service_end_week[searching]
+    rested = (ended == NO_WEEK) | (week - ended.astype(np.int64) >= REST_WEEKS)
+    eligible = searching[market.area[pop.municipality[searching]] & tiers[pop.tier[searching]]
+                         & (pop.spell_weeks[searching] >= r.min_spell_weeks)
+                         & benefits[pop.benefit[searching]] & rested]
     if market.municipality_pays:
         takes = np.array([m.takes_new_participants(pays=True) for m in model.municipalities])
         eligible = eligible[takes[pop.municipality[eligible]]]

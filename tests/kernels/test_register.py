@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from sim.kernels.register import (
+    in_scheme,
+    in_scheme_reference,
     spell_clock,
     spell_clock_reference,
     still_searching,
@@ -30,3 +32,8 @@ def test_register_passes_equal_numpy_twins(seed, n_pop, n_reg):
     spell_clock(registered, spell)
     spell_clock_reference(registered, twin)
     assert spell.dtype == twin.dtype and spell.tobytes() == twin.tobytes()
+    scheme = rng.integers(-1, 3, n_pop).astype(np.int8)
+    for sid in (-1, 0, 2):
+        got = in_scheme(registered, status, scheme, int(SEARCHING[1]), sid)
+        want = in_scheme_reference(registered, status, scheme, int(SEARCHING[1]), sid)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
