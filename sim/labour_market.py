@@ -191,10 +191,10 @@ class LabourMarket:
         """Run the matching kernel for `seekers` (sorted person ids); return (hired, vacancy
         index, applications sent). Filled vacancies are removed."""
         lm, pop = self.config.labour_market, self.pop
-        order, seeker_ptr, seeker_id, occ, skill, spell = seekers_by_market(
-            seekers, pop.market, pop.occupation, pop.skill, pop.spell_weeks,
-            self.world.n_markets)
-        seekers, applications, boost = seeker_id, applications[order], boost[order]
+        order, seeker_ptr, seeker_id, occ, skill, spell, applications, boost = \
+            seekers_by_market(seekers, pop.market, pop.occupation, pop.skill, pop.spell_weeks,
+                              applications, boost, self.world.n_markets)
+        seekers = seeker_id
         vac = self.vacancies
         inputs = dict(
             seed=self.seed,
@@ -204,8 +204,8 @@ class LabourMarket:
             seeker_occ=occ,
             seeker_skill=skill,
             seeker_spell=spell,
-            seeker_apps=applications.astype(np.float64),
-            seeker_boost=boost.astype(np.float64),
+            seeker_apps=applications,
+            seeker_boost=boost,
             vac_ptr=vac.cell_ptr(self.world.n_markets, self.n_occ),
             vac_id=vac.id,
             vac_threshold=vac.threshold,
@@ -225,7 +225,7 @@ class LabourMarket:
         remaining = np.ones(len(vac), dtype=bool)
         remaining[filled] = False
         vac.keep(np.flatnonzero(remaining))
-        back = np.empty_like(order)
-        back[order] = np.arange(len(order))
-        return hired, n_apps[back]
+        sent = np.empty_like(n_apps)
+        sent[order] = n_apps  # back in the order of `seekers`
+        return hired, sent
 

@@ -16,15 +16,26 @@ from numba import njit
 
 
 @njit(cache=True)
-def seekers_by_market(seekers, market, occupation, skill, spell_weeks, n_markets):
-    """(order, seeker_ptr, seeker_id, occupation, skill, spell) of `seekers` sorted (stably)
-    by market: `order` indexes `seekers`, `seeker_ptr` (n_markets + 1) each market's range."""
+def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applications, boost,
+                      n_markets):
+    """(order, seeker_ptr, seeker_id, occupation, skill, spell, applications, boost) of
+    `seekers` sorted (stably) by market: `order` indexes `seekers`, `seeker_ptr` (n_markets
+    + 1) each market's range; `applications` and `boost` are per seeker (in `seekers` order).
+    The population columns are read in person order (monotone, what the memory prefetches
+    well) into the week's dense arrays, which are then put in market order."""
     n = len(seekers)
     key = np.empty(n, np.int64)
+    occ_in = np.empty(n, np.int64)
+    sk_in = np.empty(n, np.float64)
+    spell_in = np.empty(n, np.float64)
     ptr = np.zeros(n_markets + 1, np.int64)
     for i in range(n):
-        k = market[seekers[i]]
+        p = seekers[i]
+        k = market[p]
         key[i] = k
+        occ_in[i] = occupation[p]
+        sk_in[i] = skill[p]
+        spell_in[i] = spell_weeks[p]
         ptr[k + 1] += 1
     for k in range(n_markets):
         ptr[k + 1] += ptr[k]
@@ -38,20 +49,26 @@ def seekers_by_market(seekers, market, occupation, skill, spell_weeks, n_markets
     occ = np.empty(n, np.int64)
     sk = np.empty(n, np.float64)
     spell = np.empty(n, np.float64)
+    apps = np.empty(n, np.float64)
+    lift = np.empty(n, np.float64)
     for j in range(n):
-        p = seekers[order[j]]
-        ids[j] = p
-        occ[j] = occupation[p]
-        sk[j] = skill[p]
-        spell[j] = spell_weeks[p]
-    return order, ptr, ids, occ, sk, spell
+        i = order[j]
+        ids[j] = seekers[i]
+        occ[j] = occ_in[i]
+        sk[j] = sk_in[i]
+        spell[j] = spell_in[i]
+        apps[j] = applications[i]
+        lift[j] = boost[i]
+    return order, ptr, ids, occ, sk, spell, apps, lift
 
 
-def seekers_by_market_reference(seekers, market, occupation, skill, spell_weeks, n_markets):
+def seekers_by_market_reference(seekers, market, occupation, skill, spell_weeks, applications,
+                                boost, n_markets):
     """The NumPy code `seekers_by_market` replaced (sim/labour_market.py's match before)."""
     order = np.argsort(market[seekers], kind="stable")
     seekers = seekers[order]
     counts = np.bincount(market[seekers], minlength=n_markets)
     seeker_ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
     return (order, seeker_ptr, seekers.astype(np.int64), occupation[seekers].astype(np.int64),
-            skill[seekers], spell_weeks[seekers].astype(np.float64))
+            skill[seekers], spell_weeks[seekers].astype(np.float64),
+            applications[order].astype(np.float64), boost[order].astype(np.float64))
