@@ -36,13 +36,20 @@ def args_of(b) -> tuple:
             int(b.days_per_week))
 
 
-@njit(cache=True)
-def _insurance_daily(steps, wage, day, workdays, base, share):
-    """sim.rules.benefits.insurance_daily for one person and day, the same operations."""
+@njit(cache=True, inline="always")
+def _step_of(steps, day):
+    """The insurance step (row of `steps`) a benefit day falls in."""
     k = -1
     for s in range(steps.shape[0]):
         if steps[s, 0] <= day:
             k = s
+    return k
+
+
+@njit(cache=True)
+def _insurance_daily(steps, wage, day, workdays, base, share):
+    """sim.rules.benefits.insurance_daily for one person and day, the same operations."""
+    k = _step_of(steps, day)
     daily_wage = wage / workdays
     full = base + share * max(0.0, daily_wage - base)
     return max(steps[k, 3], min(steps[k, 2], steps[k, 1] * full))
@@ -103,8 +110,12 @@ def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spe
         if k == INSURANCE:
             d = min(d, max(0, insurance_days - used))
             total = 0.0
-            for j in range(d):
-                total += _insurance_daily(steps, wage[p], used + 1 + j, workdays, base, share)
+            step, daily = -2, 0.0
+            for j in range(d):  # the daily amount changes only where a day starts a new step
+                if _step_of(steps, used + 1 + j) != step:
+                    step = _step_of(steps, used + 1 + j)
+                    daily = _insurance_daily(steps, wage[p], used + 1 + j, workdays, base, share)
+                total += daily
             amount[i] = total
             cofinanced[i] = cofinanced_insurance
             benefit_days[p] += d
