@@ -3,8 +3,8 @@
 Why: researchers run hundreds of national runs, so the cost of a simulated week is a result
 we watch across commits. Rows: the matching kernel against its pure-Python twin on the same
 inputs; the weekly step against the reference step (the same model with the per-seeker Python
-twins of its kernels and a Seeker agent per registered person); scenarios timed after their
-burn-in; and the scaling rows (`national_se` at 1 %, 10 % and 100 % of its labour force).
+twins of its kernels and a Seeker agent per registered person); a first run's compile time
+(empty Numba cache); scenarios timed after their burn-in; and the scaling rows (`national_se` at 1 %, 10 % and 100 % of its labour force).
 Each scenario row runs in a fresh process (sim/bench_run.py) so its peak memory is its own.
 The table is printed and written as JSON under results/bench/.
 """
@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,6 +54,27 @@ def reference_step(scenario: str, weeks: int = 4, burn_in: int = 8) -> dict:
             "step_s_per_week": timings["step"], "reference_s_per_week": timings["reference"],
             "step_over_reference": timings["reference"] / timings["step"],
             "identical": same_bits(tables["step"], tables["reference"])}
+
+
+def first_compile(scenarios=NATIONAL, share=0.005) -> dict:
+    """Seconds a first run spends compiling (and caching) the kernels: small runs of the
+    national scenarios (`share` of the labour force, the reform dated inside the run, so
+    every kernel is called) in fresh processes with an empty Numba cache, minus the same runs
+    with the cache they filled. Imports and the runs themselves cost the same in both."""
+    from sim.cli import scenario_path
+
+    def runs(env) -> float:
+        t0 = time.perf_counter()
+        for scenario in scenarios:
+            subprocess.run([sys.executable, "-m", "sim.bench_run", str(scenario_path(scenario)),
+                            "4", "run.burn_in_weeks=2", f"world.labour_force_share={share}"],
+                           check=True, capture_output=True, env=env)
+        return time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        cold, warm = runs(env), runs(env)
+    return {"cold_s": cold, "warm_s": warm, "compile_s": cold - warm}
 
 
 def _time_weeks(scenario, weeks, burn_in, agents):
@@ -121,6 +144,11 @@ def run_bench(scenarios: list[str] | None = None, weeks: int = 52, scaling: bool
                            "persons": ref["persons"], "weeks": ref["weeks"],
                            "s_per_week": ref["step_s_per_week"],
                            "vs_twin": ref["step_over_reference"],
+                           "threads": report["numba_threads"]})
+    progress("first compile: small national runs with an empty Numba cache, then warm ...")
+    c = first_compile()
+    report["compile"] = c
+    report["rows"].append({"row": "first compile (s, empty cache)", "wall_s": c["compile_s"],
                            "threads": report["numba_threads"]})
     if scaling:
         for share in SCALING:
