@@ -4,7 +4,8 @@ Why: researchers run hundreds of national runs, so the cost of a simulated week 
 we watch across commits. Rows: the matching kernel against its pure-Python twin on the same
 inputs; the weekly step against the reference step (the same model with the per-seeker Python
 twins of its kernels and a Seeker agent per registered person); a first run's compile time
-(empty Numba cache); scenarios timed after their burn-in; and the scaling rows (`national_se` at 1 %, 10 % and 100 % of its labour force).
+(empty Numba cache); scenarios timed after their burn-in; and the scaling rows
+(`national_se` at 1 %, 10 % and 100 % of its labour force).
 Each scenario row runs in a fresh process (sim/bench_run.py) so its peak memory is its own.
 The table is printed and written as JSON under results/bench/.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
+from sim.config import scenario_path
 from sim.kernels.bench import bench_kernel
 
 NATIONAL = ("national_se", "national_fi")
@@ -61,8 +63,6 @@ def first_compile(scenarios=NATIONAL, share=0.005) -> dict:
     national scenarios (`share` of the labour force, the reform dated inside the run, so
     every kernel is called) in fresh processes with an empty Numba cache, minus the same runs
     with the cache they filled. Imports and the runs themselves cost the same in both."""
-    from sim.cli import scenario_path
-
     def runs(env) -> float:
         t0 = time.perf_counter()
         for scenario in scenarios:
@@ -127,8 +127,6 @@ def same_bits(a, b) -> bool:
 def run_bench(scenarios: list[str] | None = None, weeks: int = 52, scaling: bool = True,
               progress=print) -> dict:
     """Every row of the bench; `scenarios` default to the national ones."""
-    from sim.cli import scenario_path
-
     report: dict = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     "numba_threads": numba.get_num_threads(), "rows": []}
     progress("matching kernel vs its twin ...")

@@ -17,7 +17,13 @@ from pathlib import Path
 
 import sim
 from sim import cli_studies, present
-from sim.config import ScenarioError, leaf_settings, override_config
+from sim.config import (
+    ScenarioError,
+    leaf_settings,
+    override_config,
+    scenario_path,
+    scenarios_folder,
+)
 from sim.config import load as load_file
 from sim.config.resources import check_memory
 
@@ -312,22 +318,6 @@ def _interrupt(signum, frame):
 def load(text: str):
     """A scenario by file path, or by the name of a shipped one (`lov_vs_authorisation`)."""
     return load_file(scenario_path(text))
-
-
-def scenario_path(text: str) -> Path:
-    path = Path(text)
-    if path.is_file() or path.parent != Path("."):
-        return path
-    shipped = scenarios_folder() / (text if text.endswith(".toml") else f"{text}.toml")
-    return shipped if shipped.is_file() else path
-
-
-def scenarios_folder() -> Path:
-    """`scenarios/` of the current directory, else of the source checkout."""
-    here = Path.cwd() / "scenarios"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent / "scenarios"
 
 
 if __name__ == "__main__":

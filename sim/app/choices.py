@@ -50,7 +50,7 @@ def options() -> dict[str, tuple[str, ...]]:
 
 
 def shipped(name: str, folder=None) -> ScenarioFile:
-    from sim.cli import scenario_path
+    from sim.config import scenario_path
 
     return load(scenario_path(name) if folder is None else f"{folder}/{name}.toml")
 

@@ -143,3 +143,20 @@ def deep_merge(base: dict, override: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+def scenario_path(text: str) -> Path:
+    """A scenario named on the command line: a path, or the name of a shipped one."""
+    path = Path(text)
+    if path.is_file() or path.parent != Path("."):
+        return path
+    shipped = scenarios_folder() / (text if text.endswith(".toml") else f"{text}.toml")
+    return shipped if shipped.is_file() else path
+
+
+def scenarios_folder() -> Path:
+    """`scenarios/` of the current directory, else of the source checkout."""
+    here = Path.cwd() / "scenarios"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "scenarios"
