@@ -20,22 +20,13 @@ def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applicati
                       n_markets):
     """(order, seeker_ptr, seeker_id, occupation, skill, spell, applications, boost) of
     `seekers` sorted (stably) by market: `order` indexes `seekers`, `seeker_ptr` (n_markets
-    + 1) each market's range; `applications` and `boost` are per seeker (in `seekers` order).
-    The population columns are read in person order (monotone, what the memory prefetches
-    well) into the week's dense arrays, which are then put in market order."""
+    + 1) each market's range; `applications` and `boost` are per seeker (in `seekers` order)."""
     n = len(seekers)
     key = np.empty(n, np.int64)
-    occ_in = np.empty(n, np.int64)
-    sk_in = np.empty(n, np.float64)
-    spell_in = np.empty(n, np.float64)
     ptr = np.zeros(n_markets + 1, np.int64)
     for i in range(n):
-        p = seekers[i]
-        k = market[p]
+        k = market[seekers[i]]
         key[i] = k
-        occ_in[i] = occupation[p]
-        sk_in[i] = skill[p]
-        spell_in[i] = spell_weeks[p]
         ptr[k + 1] += 1
     for k in range(n_markets):
         ptr[k + 1] += ptr[k]
@@ -53,10 +44,11 @@ def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applicati
     lift = np.empty(n, np.float64)
     for j in range(n):
         i = order[j]
-        ids[j] = seekers[i]
-        occ[j] = occ_in[i]
-        sk[j] = sk_in[i]
-        spell[j] = spell_in[i]
+        p = seekers[i]
+        ids[j] = p
+        occ[j] = occupation[p]
+        sk[j] = skill[p]
+        spell[j] = spell_weeks[p]
         apps[j] = applications[i]
         lift[j] = boost[i]
     return order, ptr, ids, occ, sk, spell, apps, lift
