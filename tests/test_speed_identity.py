@@ -13,6 +13,7 @@ import numba
 import pytest
 
 import sim.agents.employment_service
+import sim.kernels.benefits
 import sim.labour_market
 import sim.public_finance
 import sim.register
@@ -105,4 +106,4 @@ def test_the_per_seeker_python_reference_step_gives_the_same_numbers():
     ref = reference_step(str(SCENARIOS / "municipality_se.toml"), weeks=2, burn_in=2)
     assert ref["identical"] and ref["reference_s_per_week"] > 0
     assert sim.public_finance.benefit_week is not benefit_week_reference  # restored after
-    assert hasattr(sim.public_finance.benefit_week, "py_func"), "the compiled kernel is back"
+    assert hasattr(sim.kernels.benefits._benefit_rows, "py_func"), "the compiled kernel is back"

@@ -15,6 +15,10 @@ Rules come in as `BenefitArgs` (scalars and the insurance steps) built by `args_
 
 from __future__ import annotations
 
+import functools
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
 import numpy as np
 from numba import njit
 
@@ -63,24 +67,16 @@ def _take_up_draw(seed, stream, start, person, sub):
     return uniform(seed, stream, 0, key, sub)
 
 
-@njit(cache=True)
-def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spell_weeks, wage,
-                 insured, municipality, n_muni, seed, stream, steps, workdays, base, share,
-                 insurance_days, basic_daily, basic_days, follow_rate, follow_cap,
-                 follow_floor, wait_weeks, follow_take_up, follow_after_basic,
-                 assistance_take_up, cofinanced_insurance, days_per_week):
-    """This week's benefit of each seeker and what it pays. Updates `benefit`, `benefit_days`
-    and `sanction_days` in place; returns per seeker (kind, days paid, amount, co-financed
-    amount a day, municipality) and by municipality the amounts of the three state benefits
-    (3, n_muni) and the number drawing social assistance."""
+@njit(cache=True, nogil=True)
+def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, spell_weeks,
+                  wage, insured, municipality, seed, stream, steps, workdays, base, share,
+                  insurance_days, basic_daily, basic_days, follow_rate, follow_cap,
+                  follow_floor, wait_weeks, follow_take_up, follow_after_basic,
+                  assistance_take_up, cofinanced_insurance, days_per_week,
+                  kind, days, amount, cofinanced, muni, by_muni, assisted):
+    """`benefit_week` for one chunk of seekers: writes the chunk's rows of the per-seeker
+    outputs and its own sums by municipality (`by_muni`, `assisted`, zeroed by the caller)."""
     n = len(seekers)
-    kind = np.empty(n, np.int8)
-    days = np.empty(n, np.int64)
-    amount = np.zeros(n)
-    cofinanced = np.zeros(n)
-    muni = np.empty(n, np.int32)
-    by_muni = np.zeros((CATEGORIES, n_muni))
-    assisted = np.zeros(n_muni, np.int64)
     for i in range(n):
         p = seekers[i]
         # entitlement (sim/entitlement.py, Entitlement.update)
@@ -136,4 +132,60 @@ def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spe
         elif k == ASSISTANCE:
             assisted[m] += 1
         days[i] = d
-    return kind, days, amount, cofinanced, muni, by_muni, assisted
+
+
+CHUNK = 1 << 17  # seekers a chunk: chunks are fixed by the count, never by the thread count
+
+
+def chunks(n: int) -> list[tuple[int, int]]:
+    """The (start, stop) rows of each chunk of `n` seekers."""
+    return [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)] or [(0, 0)]
+
+
+def add_in_order(parts: list[np.ndarray]) -> np.ndarray:
+    """Chunks' sums added in chunk order (one chunk: its sums as they are)."""
+    total = parts[0].copy()
+    for part in parts[1:]:
+        total += part
+    return total
+
+
+def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spell_weeks, wage,
+                 insured, municipality, n_muni, seed, stream, *rules, threads=None):
+    """This week's benefit of each seeker and what it pays. Updates `benefit`, `benefit_days`
+    and `sanction_days` in place; returns per seeker (kind, days paid, amount, co-financed
+    amount a day, municipality) and by municipality the amounts of the three state benefits
+    (3, n_muni) and the number drawing social assistance. `rules` are `args_of`'s.
+
+    Seekers are independent, so fixed chunks of them run in threads (a chunk sums by
+    municipality in seeker order; chunks' sums are added in chunk order): the numbers depend
+    on the seekers alone, not on the thread count, and a world of one chunk sums exactly as
+    one loop would. Reading population columns at scattered rows waits on memory, which two
+    threads wait on side by side."""
+    n = len(seekers)
+    kind, days = np.empty(n, np.int8), np.empty(n, np.int64)
+    amount, cofinanced = np.zeros(n), np.zeros(n)
+    muni = np.empty(n, np.int32)
+    spans = chunks(n)
+    by_muni = [np.zeros((CATEGORIES, n_muni)) for _ in spans]
+    assisted = [np.zeros(n_muni, np.int64) for _ in spans]
+
+    def run(k):
+        lo, hi = spans[k]
+        _benefit_rows(seekers[lo:hi], benefit, benefit_days, sanction_days, spell_start,
+                      spell_weeks, wage, insured, municipality, seed, stream, *rules,
+                      kind[lo:hi], days[lo:hi], amount[lo:hi], cofinanced[lo:hi],
+                      muni[lo:hi], by_muni[k], assisted[k])
+
+    threads = numba.get_num_threads() if threads is None else threads
+    if threads > 1 and len(spans) > 1:
+        list(_pool(min(threads, len(spans))).map(run, range(len(spans))))
+    else:
+        for k in range(len(spans)):
+            run(k)
+    return kind, days, amount, cofinanced, muni, add_in_order(by_muni), add_in_order(assisted)
+
+
+@functools.cache
+def _pool(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="benefits")

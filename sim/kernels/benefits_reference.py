@@ -8,7 +8,16 @@ from __future__ import annotations
 import numpy as np
 
 from sim.kernels import rng
-from sim.kernels.benefits import ASSISTANCE, BASIC, CATEGORIES, FOLLOW_ON, INSURANCE, NONE
+from sim.kernels.benefits import (
+    ASSISTANCE,
+    BASIC,
+    CATEGORIES,
+    FOLLOW_ON,
+    INSURANCE,
+    NONE,
+    add_in_order,
+    chunks,
+)
 
 NO_STATE_BENEFIT = (NONE, ASSISTANCE)
 
@@ -82,8 +91,13 @@ def benefit_week_reference(seekers, benefit, benefit_days, sanction_days, spell_
     cofinanced[follow] = daily
     benefit_days[seekers[ins | basic]] += days[ins | basic].astype(benefit_days.dtype)
     muni = municipality[seekers]
-    by_muni = np.zeros((CATEGORIES, n_muni))
-    for c, mask in enumerate((ins, basic, follow)):
-        by_muni[c] = np.bincount(muni[mask], weights=amount[mask], minlength=n_muni)
-    assisted = np.bincount(muni[kind == ASSISTANCE], minlength=n_muni)
-    return kind, days, amount, cofinanced, muni, by_muni, assisted
+    by_muni, assisted = [], []
+    for lo, hi in chunks(len(seekers)):  # sums by chunk, added in chunk order, as the kernel
+        part = np.zeros((CATEGORIES, n_muni))
+        m = muni[lo:hi]
+        for c, mask in enumerate((ins[lo:hi], basic[lo:hi], follow[lo:hi])):
+            part[c] = np.bincount(m[mask], weights=amount[lo:hi][mask], minlength=n_muni)
+        by_muni.append(part)
+        assisted.append(np.bincount(m[kind[lo:hi] == ASSISTANCE], minlength=n_muni))
+    return (kind, days, amount, cofinanced, muni, add_in_order(by_muni),
+            add_in_order(assisted))

@@ -70,6 +70,26 @@ def test_the_kernel_equals_its_twin(system):
     assert set(np.unique(kind)) == {0, 1, 2, 3, 4}, "every kind of benefit occurs"
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_chunks_sum_in_their_order_whatever_the_threads(monkeypatch, threads):
+    """Seekers in many chunks (small ones here), run on 1 to 3 threads: the twin, which sums
+    chunk by chunk in the same order, gives the same bits; the chunks' sums are the sums."""
+    import sim.kernels.benefits as benefits
+
+    monkeypatch.setattr(benefits, "CHUNK", 97)
+    out = run_both("fi", seed=4)
+    assert len(benefits.chunks(1500)) == 16
+    monkeypatch.setattr(benefits.numba, "get_num_threads", lambda: threads)
+    again = run_both("fi", seed=4)
+    assert_bit_equal(out)
+    assert_bit_equal({"kernel": again["kernel"], "twin": out["twin"]})
+    _, (kind, _, amount, _, muni, by_muni, assisted) = out["kernel"]
+    for c, k in enumerate((1, 4, 2)):  # insurance, basic, follow-on: the ledger's categories
+        sums = np.bincount(muni[kind == k], weights=amount[kind == k], minlength=7)
+        assert np.allclose(by_muni[c], sums, rtol=1e-12, atol=0.0)
+    assert assisted.tolist() == np.bincount(muni[kind == 3], minlength=7).tolist()
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), system=st.sampled_from(["se", "fi"]),
        after_basic=st.booleans(), take_up=st.floats(0.0, 1.0))
