@@ -134,7 +134,7 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
         days[i] = d
 
 
-CHUNK = 1 << 17  # seekers a chunk: chunks are fixed by the count, never by the thread count
+CHUNK = 1 << 16  # seekers a chunk: chunks are fixed by the count, never by the thread count
 
 
 def chunks(n: int) -> list[tuple[int, int]]:
