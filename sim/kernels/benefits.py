@@ -15,14 +15,11 @@ Rules come in as `BenefitArgs` (scalars and the insurance steps) built by `args_
 
 from __future__ import annotations
 
-import functools
-from concurrent.futures import ThreadPoolExecutor
-
-import numba
 import numpy as np
 from numba import njit
 
 from sim.kernels.rng import uniform
+from sim.kernels.threads import add_in_order, chunks, run_all
 
 NONE, INSURANCE, FOLLOW_ON, ASSISTANCE, BASIC = 0, 1, 2, 3, 4  # sim.population.Benefit
 SUB_FOLLOW_ON, SUB_ASSISTANCE = 1, 2  # sim.entitlement's sub-streams
@@ -134,22 +131,6 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
         days[i] = d
 
 
-CHUNK = 1 << 16  # seekers a chunk: chunks are fixed by the count, never by the thread count
-
-
-def chunks(n: int) -> list[tuple[int, int]]:
-    """The (start, stop) rows of each chunk of `n` seekers."""
-    return [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)] or [(0, 0)]
-
-
-def add_in_order(parts: list[np.ndarray]) -> np.ndarray:
-    """Chunks' sums added in chunk order (one chunk: its sums as they are)."""
-    total = parts[0].copy()
-    for part in parts[1:]:
-        total += part
-    return total
-
-
 def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spell_weeks, wage,
                  insured, municipality, n_muni, seed, stream, *rules, threads=None):
     """This week's benefit of each seeker and what it pays. Updates `benefit`, `benefit_days`
@@ -177,15 +158,5 @@ def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spe
                       kind[lo:hi], days[lo:hi], amount[lo:hi], cofinanced[lo:hi],
                       muni[lo:hi], by_muni[k], assisted[k])
 
-    threads = numba.get_num_threads() if threads is None else threads
-    if threads > 1 and len(spans) > 1:
-        list(_pool(min(threads, len(spans))).map(run, range(len(spans))))
-    else:
-        for k in range(len(spans)):
-            run(k)
+    run_all(run, len(spans), threads)
     return kind, days, amount, cofinanced, muni, add_in_order(by_muni), add_in_order(assisted)
-
-
-@functools.cache
-def _pool(threads: int) -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="benefits")

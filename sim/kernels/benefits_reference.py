@@ -15,9 +15,8 @@ from sim.kernels.benefits import (
     FOLLOW_ON,
     INSURANCE,
     NONE,
-    add_in_order,
-    chunks,
 )
+from sim.kernels.threads import add_in_order, chunks
 
 NO_STATE_BENEFIT = (NONE, ASSISTANCE)
 

@@ -40,14 +40,12 @@ time O((applications + contacts) * log(n_occ) + seekers + vacancies + n_occ^2).
 
 from __future__ import annotations
 
-import functools
-from concurrent.futures import ThreadPoolExecutor
-
 import numba
 import numpy as np
 from numba import njit
 
 from sim.kernels.rng import key, stream_id, uniform_at
+from sim.kernels.threads import run_all
 
 S_APP = stream_id("applications")
 S_SCREEN = stream_id("screening")
@@ -262,11 +260,6 @@ def _match_markets(
 PARALLEL_FROM = 20_000  # seekers: below this one thread is faster than handing work out
 
 
-@functools.cache
-def _pool(threads: int) -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="matching")
-
-
 def _balanced(seeker_ptr, vac_ptr, n_occ, parts):
     """Markets dealt to `parts` lists of about equal work (seekers plus vacancies), largest
     first to the least loaded: a few big cities must not end up on one thread."""
@@ -311,10 +304,5 @@ def match_week(seed, week, seeker_ptr, seeker_id, seeker_occ, seeker_skill, seek
             float(noise_sd), float(stigma_per_week), float(stigma_cap_weeks), float(contacts),
             hired_vac, n_apps, n_contacts)
     lists = _balanced(seeker_ptr, vac_ptr, n_occ, max(1, min(threads, n_markets)))
-    if len(lists) == 1:
-        _match_markets(lists[0], *rest)
-    else:
-        pool = _pool(len(lists))
-        for done in [pool.submit(_match_markets, markets, *rest) for markets in lists]:
-            done.result()
+    run_all(lambda k: _match_markets(lists[k], *rest), len(lists), len(lists))
     return hired_vac, n_apps, n_contacts

@@ -74,12 +74,12 @@ def test_the_kernel_equals_its_twin(system):
 def test_chunks_sum_in_their_order_whatever_the_threads(monkeypatch, threads):
     """Seekers in many chunks (small ones here), run on 1 to 3 threads: the twin, which sums
     chunk by chunk in the same order, gives the same bits; the chunks' sums are the sums."""
-    import sim.kernels.benefits as benefits
+    import sim.kernels.threads as threads_module
 
-    monkeypatch.setattr(benefits, "CHUNK", 97)
+    monkeypatch.setattr(threads_module, "CHUNK", 97)
     out = run_both("fi", seed=4)
-    assert len(benefits.chunks(1500)) == 16
-    monkeypatch.setattr(benefits.numba, "get_num_threads", lambda: threads)
+    assert len(threads_module.chunks(1500)) == 16
+    monkeypatch.setattr(threads_module.numba, "get_num_threads", lambda: threads)
     again = run_both("fi", seed=4)
     assert_bit_equal(out)
     assert_bit_equal({"kernel": again["kernel"], "twin": out["twin"]})
