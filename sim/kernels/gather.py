@@ -14,12 +14,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.kernels.threads import chunks, run_all
 
-
-@njit(cache=True, nogil=True)
-def _market_order(seekers, market, n_markets):
-    """A stable counting sort of `seekers` by market: (order, seeker_ptr)."""
+@njit(cache=True)
+def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applications, boost,
+                      n_markets):
+    """(order, seeker_ptr, seeker_id, occupation, skill, spell, applications, boost) of
+    `seekers` sorted (stably) by market: `order` indexes `seekers`, `seeker_ptr` (n_markets
+    + 1) each market's range; `applications` and `boost` are per seeker (in `seekers` order)."""
     n = len(seekers)
     key = np.empty(n, np.int64)
     ptr = np.zeros(n_markets + 1, np.int64)
@@ -35,14 +36,13 @@ def _market_order(seekers, market, n_markets):
         k = key[i]
         order[fill[k]] = i
         fill[k] += 1
-    return order, ptr
-
-
-@njit(cache=True, nogil=True)
-def _gather_rows(order, seekers, occupation, skill, spell_weeks, applications, boost, ids, occ,
-                 sk, spell, apps, lift):
-    """Rows of the market-ordered inputs for one chunk of `order`."""
-    for j in range(len(order)):
+    ids = np.empty(n, np.int64)
+    occ = np.empty(n, np.int64)
+    sk = np.empty(n, np.float64)
+    spell = np.empty(n, np.float64)
+    apps = np.empty(n, np.float64)
+    lift = np.empty(n, np.float64)
+    for j in range(n):
         i = order[j]
         p = seekers[i]
         ids[j] = p
@@ -51,27 +51,7 @@ def _gather_rows(order, seekers, occupation, skill, spell_weeks, applications, b
         spell[j] = spell_weeks[p]
         apps[j] = applications[i]
         lift[j] = boost[i]
-
-
-def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applications, boost,
-                      n_markets):
-    """(order, seeker_ptr, seeker_id, occupation, skill, spell, applications, boost) of
-    `seekers` sorted (stably) by market: `order` indexes `seekers`, `seeker_ptr` (n_markets
-    + 1) each market's range; `applications` and `boost` are per seeker (in `seekers` order).
-    The gathers run in fixed chunks on threads (sim/kernels/threads.py): they only copy."""
-    order, ptr = _market_order(seekers, market, n_markets)
-    n = len(seekers)
-    out = (np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.float64),
-           np.empty(n, np.float64), np.empty(n, np.float64), np.empty(n, np.float64))
-    spans = chunks(n)
-
-    def run(k):
-        lo, hi = spans[k]
-        _gather_rows(order[lo:hi], seekers, occupation, skill, spell_weeks, applications, boost,
-                     *(column[lo:hi] for column in out))
-
-    run_all(run, len(spans))
-    return (order, ptr, *out)
+    return order, ptr, ids, occ, sk, spell, apps, lift
 
 
 def seekers_by_market_reference(seekers, market, occupation, skill, spell_weeks, applications,
