@@ -13,15 +13,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.kernels.threads import add_in_order, chunks, run_all
 
-
-@njit(cache=True, nogil=True)
-def _scan_rows(seekers, municipality, office_of, market, next_meeting, status, week,
-               in_service, no_week, by_office, by_market):
-    """`meetings_scan` for one chunk of seekers: adds to the chunk's own counts, returns its
-    (due and in service, due and waiting)."""
+@njit(cache=True)
+def meetings_scan(seekers, municipality, office_of, market, next_meeting, status, week,
+                  in_service, no_week, n_offices, n_markets):
+    """(seekers by office, seekers by market, due and in service, due and waiting); the last
+    two are persons in the order of `seekers`."""
     n = len(seekers)
+    by_office = np.zeros(n_offices, np.int64)
+    by_market = np.zeros(n_markets, np.int64)
     passed = np.empty(n, np.int64)
     waiting = np.empty(n, np.int64)
     n_passed = 0
@@ -38,27 +38,7 @@ def _scan_rows(seekers, municipality, office_of, market, next_meeting, status, w
             else:
                 waiting[n_waiting] = p
                 n_waiting += 1
-    return passed[:n_passed].copy(), waiting[:n_waiting].copy()
-
-
-def meetings_scan(seekers, municipality, office_of, market, next_meeting, status, week,
-                  in_service, no_week, n_offices, n_markets):
-    """(seekers by office, seekers by market, due and in service, due and waiting); the last
-    two are persons in the order of `seekers`. Fixed chunks of seekers are scanned in threads
-    (sim/kernels/threads.py) and their lists joined in chunk order: the same persons in the
-    same order, and integer counts, whatever the thread count."""
-    spans = chunks(len(seekers))
-    counts = [(np.zeros(n_offices, np.int64), np.zeros(n_markets, np.int64)) for _ in spans]
-    found = [None] * len(spans)
-
-    def run(k):
-        lo, hi = spans[k]
-        found[k] = _scan_rows(seekers[lo:hi], municipality, office_of, market, next_meeting,
-                              status, week, in_service, no_week, *counts[k])
-
-    run_all(run, len(spans))
-    return (add_in_order([c[0] for c in counts]), add_in_order([c[1] for c in counts]),
-            np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
+    return by_office, by_market, passed[:n_passed].copy(), waiting[:n_waiting].copy()
 
 
 def meetings_scan_reference(seekers, municipality, office_of, market, next_meeting, status,

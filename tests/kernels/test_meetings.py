@@ -11,14 +11,9 @@ from sim.kernels.meetings import meetings_scan, meetings_scan_reference
 from sim.population import NO_WEEK, Status
 
 
-@pytest.mark.parametrize("seed,n_pop,n_seekers,week,chunk", [
-    (0, 1000, 300, 5, 65536), (1, 50_000, 4_000, -20, 65536), (2, 200, 0, 0, 65536),
-    (3, 5000, 5000, 100, 65536), (4, 50_000, 4_000, 7, 333), (5, 5000, 5000, 100, 1)])
-def test_scan_equals_numpy_twin(seed, n_pop, n_seekers, week, chunk, monkeypatch):
-    """Also with the seekers cut into many chunks, scanned on threads."""
-    import sim.kernels.threads as threads
-
-    monkeypatch.setattr(threads, "CHUNK", chunk)
+@pytest.mark.parametrize("seed,n_pop,n_seekers,week", [
+    (0, 1000, 300, 5), (1, 50_000, 4_000, -20), (2, 200, 0, 0), (3, 5000, 5000, 100)])
+def test_scan_equals_numpy_twin(seed, n_pop, n_seekers, week):
     rng = np.random.default_rng(seed)
     n_muni, n_markets = 30, 12
     municipality = rng.integers(0, n_muni, n_pop).astype(np.int32)
