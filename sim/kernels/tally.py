@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.kernels.threads import add_in_order, chunks, run_all
-
 
 @njit(cache=True, inline="always")
 def _band(starts, x):
@@ -24,11 +22,14 @@ def _band(starts, x):
     return k
 
 
-@njit(cache=True, nogil=True)
-def _tally_rows(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts, by_band,
-                by_tier, by_group):
-    """`tally`'s counts of one chunk of seekers, added to the chunk's own arrays."""
-    n_tiers = by_tier.shape[1] - 1
+@njit(cache=True)
+def tally(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts, n_tiers):
+    """Seekers and hires by spell band (bands from `band_starts`, the last open-ended) and by
+    tier 0..n_tiers, and seekers, hires and applications sent of the untreated (0) and the
+    treated (1). Returns (by_band (2, bands), by_tier (2, n_tiers + 1), by_group (3, 2))."""
+    by_band = np.zeros((2, band_starts.shape[0]), np.int64)
+    by_tier = np.zeros((2, n_tiers + 1), np.int64)
+    by_group = np.zeros((3, 2), np.int64)
     for i in range(seekers.shape[0]):
         p = seekers[i]
         h = 1 if is_hired[i] else 0
@@ -44,26 +45,7 @@ def _tally_rows(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts
         by_group[0, g] += 1
         by_group[1, g] += h
         by_group[2, g] += sent[i]
-
-
-def tally(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts, n_tiers):
-    """Seekers and hires by spell band (bands from `band_starts`, the last open-ended) and by
-    tier 0..n_tiers, and seekers, hires and applications sent of the untreated (0) and the
-    treated (1). Returns (by_band (2, bands), by_tier (2, n_tiers + 1), by_group (3, 2)).
-    Fixed chunks of seekers are counted in threads (sim/kernels/threads.py); counts are
-    integers, so their sums are exact in any order."""
-    spans = chunks(len(seekers))
-    parts = [(np.zeros((2, band_starts.shape[0]), np.int64),
-              np.zeros((2, n_tiers + 1), np.int64), np.zeros((3, 2), np.int64))
-             for _ in spans]
-
-    def run(k):
-        lo, hi = spans[k]
-        _tally_rows(seekers[lo:hi], is_hired[lo:hi], sent[lo:hi], spell_weeks, tier, treated,
-                    band_starts, *parts[k])
-
-    run_all(run, len(spans))
-    return tuple(add_in_order([part[j] for part in parts]) for j in range(3))
+    return by_band, by_tier, by_group
 
 
 def tally_reference(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts, n_tiers):
