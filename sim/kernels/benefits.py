@@ -141,8 +141,7 @@ def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spe
     Seekers are independent, so fixed chunks of them run in threads (a chunk sums by
     municipality in seeker order; chunks' sums are added in chunk order): the numbers depend
     on the seekers alone, not on the thread count, and a world of one chunk sums exactly as
-    one loop would. Reading population columns at scattered rows waits on memory, which two
-    threads wait on side by side."""
+    one loop would."""
     n = len(seekers)
     kind, days = np.empty(n, np.int8), np.empty(n, np.int64)
     amount, cofinanced = np.zeros(n), np.zeros(n)
