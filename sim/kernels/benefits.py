@@ -105,8 +105,9 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
             total = 0.0
             step, daily = -2, 0.0
             for j in range(d):  # the daily amount changes only where a day starts a new step
-                if _step_of(steps, used + 1 + j) != step:
-                    step = _step_of(steps, used + 1 + j)
+                s = _step_of(steps, used + 1 + j)
+                if s != step:
+                    step = s
                     daily = _insurance_daily(steps, wage[p], used + 1 + j, workdays, base, share)
                 total += daily
             amount[i] = total
