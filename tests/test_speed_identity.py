@@ -15,14 +15,22 @@ import pytest
 import sim.agents.employment_service
 import sim.kernels.benefits
 import sim.labour_market
+import sim.market.market
+import sim.market.referral
 import sim.public_finance
 import sim.register
 from sim.bench import same_bits
 from sim.kernels import rng
 from sim.kernels.benefits_reference import benefit_week_reference
+from sim.kernels.cofinancing import cofinanced_days_reference
 from sim.kernels.gather import seekers_by_market_reference
 from sim.kernels.meetings import meetings_scan_reference
-from sim.kernels.register import spell_clock_reference, still_searching_reference
+from sim.kernels.register import (
+    in_scheme_reference,
+    referable_reference,
+    spell_clock_reference,
+    still_searching_reference,
+)
 from sim.kernels.tally import tally_reference
 from sim.model import ReformModel
 from tests.conftest import SCENARIOS
@@ -71,6 +79,9 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.register, "still_searching", still_searching_reference)
     monkeypatch.setattr(sim.register, "spell_clock", spell_clock_reference)
     monkeypatch.setattr(sim.agents.employment_service, "tally", tally_reference)
+    monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)
+    monkeypatch.setattr(sim.market.market, "in_scheme", in_scheme_reference)
+    monkeypatch.setattr(sim.market.referral, "referable", referable_reference)
     monkeypatch.setattr(rng, "COMPILED_FROM", 2**62)  # every draw through NumPy
     assert same_run(model, run(country))
 

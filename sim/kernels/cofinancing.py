@@ -6,7 +6,7 @@ Why: in Finland after TE24 this was a dozen NumPy passes over the registered see
 bands clip, a scatter back), the largest cost of `national_fi`'s payments. The pass does what
 `FundingRules.days_by_band` and the arithmetic after it do, with the same operations in the
 same order (tests/kernels/test_cofinancing.py holds the two equal bit for bit); its pure-Python
-twin is `cofinanced_days.py_func`.
+twin is `cofinanced_days.py_func`, and `cofinanced_days_reference` the same in NumPy passes.
 """
 
 from __future__ import annotations
@@ -48,3 +48,21 @@ def cofinanced_days(seekers, kind, days, cofinanced, muni, cofinanced_kind, cove
             municipal[r, j] = money[r, j] * shares[j]
         cofinancing_days[p] += days[i]
     return rows, money, municipal
+
+
+def cofinanced_days_reference(seekers, kind, days, cofinanced, muni, cofinanced_kind, covered,
+                              status, in_service, count_service_days, cofinancing_days, starts,
+                              shares):
+    """`cofinanced_days` as NumPy passes over the seekers (the stage's arithmetic before)."""
+    counted = cofinanced_kind[kind] & covered[muni]
+    if not count_service_days:
+        counted &= status[seekers] != in_service
+    who = seekers[counted]
+    first = cofinancing_days[who].astype(np.int64)[:, None] + 1
+    last = first + days[counted][:, None]
+    ends = np.r_[starts[1:], OPEN_END]
+    in_band = np.clip(np.minimum(last, ends[None, :]) - np.maximum(first, starts[None, :]), 0,
+                      None)
+    money = in_band * cofinanced[counted][:, None]
+    cofinancing_days[who] += days[counted].astype(np.int32)
+    return np.flatnonzero(counted), money, money * shares

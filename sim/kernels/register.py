@@ -41,6 +41,29 @@ def in_scheme(registered, status, scheme, in_service, sid):
 
 
 @njit(cache=True)
+def referable(registered, status, searching, municipality, allowed, tier, tier_ok, spell_weeks,
+              min_spell_weeks, benefit, benefit_ok, service_end_week, no_week, week,
+              rest_weeks):
+    """The persons of `registered` (in order) a scheme may refer this week: in open search,
+    unemployed long enough, in a municipality it takes from, of a tier and a benefit it takes,
+    and rested after any earlier service. Each test reads its column only for those who passed
+    the tests before it."""
+    out = np.empty(len(registered), np.int64)
+    n = 0
+    for p in registered:
+        if status[p] != searching or spell_weeks[p] < min_spell_weeks:
+            continue
+        if not (allowed[municipality[p]] and tier_ok[tier[p]] and benefit_ok[benefit[p]]):
+            continue
+        ended = service_end_week[p]
+        if ended != no_week and week - np.int64(ended) < rest_weeks:
+            continue
+        out[n] = p
+        n += 1
+    return out[:n].copy()
+
+
+@njit(cache=True)
 def spell_clock(registered, spell_weeks):
     """Another week in every open spell (in place)."""
     for p in registered:
@@ -55,6 +78,17 @@ def still_searching_reference(registered, status, searching, in_service):
 def in_scheme_reference(registered, status, scheme, in_service, sid):
     """The NumPy code `in_scheme` replaced (sim/market/market.py's `participants` before)."""
     return registered[(status[registered] == in_service) & (scheme[registered] == sid)]
+
+
+def referable_reference(registered, status, searching, municipality, allowed, tier, tier_ok,
+                        spell_weeks, min_spell_weeks, benefit, benefit_ok, service_end_week,
+                        no_week, week, rest_weeks):
+    """The NumPy code `referable` replaced (sim/market/referral.py's `refer` before)."""
+    reg = registered
+    rested = (service_end_week[reg] == no_week) | (
+        week - service_end_week[reg].astype(np.int64) >= rest_weeks)
+    return reg[(status[reg] == searching) & allowed[municipality[reg]] & tier_ok[tier[reg]]
+               & (spell_weeks[reg] >= min_spell_weeks) & benefit_ok[benefit[reg]] & rested]
 
 
 def spell_clock_reference(registered, spell_weeks):

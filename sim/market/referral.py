@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.agents.municipality import referral_priority
 from sim.kernels import rng
+from sim.kernels.register import referable
 from sim.population import NO_WEEK, Benefit, Status
 
 REST_WEEKS = 13  # weeks after a service before a seeker can be referred again [EST]
@@ -26,15 +27,13 @@ def refer(market, week: int) -> np.ndarray:
     benefits[[Benefit[b.upper()] for b in r.benefits]] = True
     tiers = np.zeros(model.config.tiers + 1, dtype=bool)
     tiers[list(r.tiers or range(1, model.config.tiers + 1))] = True
-    searching = reg[pop.status[reg] == Status.REGISTERED]  # the rest only for these
-    ended = pop.service_end_week[searching]
-    rested = (ended == NO_WEEK) | (week - ended.astype(np.int64) >= REST_WEEKS)
-    eligible = searching[market.area[pop.municipality[searching]] & tiers[pop.tier[searching]]
-                         & (pop.spell_weeks[searching] >= r.min_spell_weeks)
-                         & benefits[pop.benefit[searching]] & rested]
+    allowed = market.area
     if market.municipality_pays:
-        takes = np.array([m.takes_new_participants(pays=True) for m in model.municipalities])
-        eligible = eligible[takes[pop.municipality[eligible]]]
+        allowed = allowed & np.array([m.takes_new_participants(pays=True)
+                                      for m in model.municipalities])
+    eligible = referable(reg, pop.status, int(Status.REGISTERED), pop.municipality, allowed,
+                         pop.tier, tiers, pop.spell_weeks, r.min_spell_weeks, pop.benefit,
+                         benefits, pop.service_end_week, int(NO_WEEK), week, REST_WEEKS)
     u = rng.uniforms(model.seed, market.stream, week, eligible, 0)
     priority = (referral_priority(model.config.municipal, model.config.funding,
                                   pop.cofinancing_days[eligible])

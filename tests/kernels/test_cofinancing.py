@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.kernels.cofinancing import cofinanced_days
+from sim.kernels.cofinancing import cofinanced_days, cofinanced_days_reference
 from sim.population import Benefit, Status
 from sim.rules.funding import FundingRules
 
@@ -56,7 +56,7 @@ def test_the_kernel_equals_the_numpy_passes(model, count_service_days, seed):
 
     before = cofinancing_days.copy()
     want = numpy_passes(f, seekers, kind, days, cofinanced, muni, covered, status, before)
-    for kernel in (cofinanced_days, cofinanced_days.py_func):
+    for kernel in (cofinanced_days, cofinanced_days.py_func, cofinanced_days_reference):
         after = cofinancing_days.copy()
         got = kernel(seekers, kind, days, cofinanced, muni, lookup, covered, status,
                      int(Status.IN_SERVICE), f.count_service_days, after, f.band_starts(),

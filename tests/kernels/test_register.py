@@ -9,12 +9,14 @@ import pytest
 from sim.kernels.register import (
     in_scheme,
     in_scheme_reference,
+    referable,
+    referable_reference,
     spell_clock,
     spell_clock_reference,
     still_searching,
     still_searching_reference,
 )
-from sim.population import SEARCHING
+from sim.population import NO_WEEK, SEARCHING
 
 
 @pytest.mark.parametrize("seed,n_pop,n_reg", [(0, 1000, 300), (1, 50_000, 4_000), (2, 100, 0),
@@ -37,3 +39,20 @@ def test_register_passes_equal_numpy_twins(seed, n_pop, n_reg):
         got = in_scheme(registered, status, scheme, int(SEARCHING[1]), sid)
         want = in_scheme_reference(registered, status, scheme, int(SEARCHING[1]), sid)
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed,week", [(0, 30), (1, -40), (2, 400)])
+def test_referable_equals_numpy_twin(seed, week):
+    rng = np.random.default_rng(seed)
+    n_pop, n_muni, tiers = 20_000, 12, 3
+    registered = np.sort(rng.choice(n_pop, 6_000, replace=False)).astype(np.int64)
+    ended = rng.integers(week - 30, week + 2, n_pop).astype(np.int32)
+    ended[rng.random(n_pop) < 0.6] = NO_WEEK
+    args = (registered, rng.integers(0, 4, n_pop).astype(np.int8), 1,
+            rng.integers(0, n_muni, n_pop).astype(np.int32), rng.random(n_muni) < 0.7,
+            rng.integers(0, tiers + 1, n_pop).astype(np.int8), rng.random(tiers + 1) < 0.7,
+            rng.integers(0, 120, n_pop).astype(np.int32), 26,
+            rng.integers(0, 5, n_pop).astype(np.int8), rng.random(5) < 0.6, ended,
+            int(NO_WEEK), week, 13)
+    got, want = referable(*args), referable_reference(*args)
+    assert len(want) > 50 and got.dtype == want.dtype and got.tobytes() == want.tobytes()
