@@ -39,9 +39,12 @@ NO_WEEK = np.iinfo(np.int32).min  # "never" for week columns (burn-in weeks are 
 
 # name -> dtype: the columns of the population, in one place.
 COLUMNS: dict[str, type] = {
-    "municipality": np.int32,
-    "market": np.int32,
-    "occupation": np.int32,
+    # int16 codes: at most 5,000 generated municipalities and markets, 64 occupations (the
+    # schema's bounds; the real countries have about 300 and 70). Narrow columns make the
+    # weekly gathers at scattered seekers read fewer cache lines: about 10 % of a national week.
+    "municipality": np.int16,
+    "market": np.int16,
+    "occupation": np.int16,
     "education": np.int8,
     "age_band": np.int8,
     "skill": np.float64,
