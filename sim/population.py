@@ -49,7 +49,7 @@ COLUMNS: dict[str, type] = {
     "age_band": np.int8,
     "skill": np.float64,
     "status": np.int8,
-    "spell_weeks": np.int32,
+    "spell_weeks": np.int16,  # at most 400 + 5,200 + 5,200 weeks (initial spell, burn-in, run)
     "spell_start": np.int32,
     "benefit": np.int8,
     "benefit_days": np.int32,
