@@ -194,7 +194,6 @@ class LabourMarket:
         order, seeker_ptr, seeker_id, occ, skill, spell, applications, boost = \
             seekers_by_market(seekers, pop.market, pop.occupation, pop.skill, pop.spell_weeks,
                               applications, boost, self.world.n_markets)
-        seekers = seeker_id
         vac = self.vacancies
         inputs = dict(
             seed=self.seed,
@@ -220,7 +219,7 @@ class LabourMarket:
         for observe in self.observers:
             observe(week, inputs, hired_vac)
         hit = hired_vac >= 0
-        hired, filled = seekers[hit], hired_vac[hit]
+        hired, filled = seeker_id[hit], hired_vac[hit]
         pop.wage[hired] = vac.wage[filled]
         remaining = np.ones(len(vac), dtype=bool)
         remaining[filled] = False
