@@ -2,8 +2,8 @@
 national_fi at a small labour-force share: all their municipalities and local labour markets,
 co-financing on in Finland), the weekly table, the ledger and the municipal table are the same
 bit for bit with the fused kernels or the NumPy code they replaced (payments, matching counts,
-the matching kernel's inputs, the meetings' scan, the register's passes, counter-based draws),
-with seeker agents or without, with 1 or 2 Numba threads. Timings are `reformsim bench`'s, not
+the matching kernel's inputs, the meetings' scan, search effort, the register's passes,
+counter-based draws), with seeker agents or without, with 1 or 2 Numba threads. Timings are `reformsim bench`'s, not
 these tests'.
 """
 
@@ -23,6 +23,7 @@ from sim.bench import same_bits
 from sim.kernels import rng
 from sim.kernels.benefits_reference import benefit_week_reference
 from sim.kernels.cofinancing import cofinanced_days_reference
+from sim.kernels.effort import expected_effort_reference
 from sim.kernels.gather import seekers_by_market_reference
 from sim.kernels.meetings import meetings_scan_reference
 from sim.kernels.register import (
@@ -82,6 +83,8 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)
     monkeypatch.setattr(sim.market.market, "in_scheme", in_scheme_reference)
     monkeypatch.setattr(sim.market.referral, "referable", referable_reference)
+    monkeypatch.setattr(sim.agents.employment_service, "expected_effort",
+                        expected_effort_reference)
     monkeypatch.setattr(rng, "COMPILED_FROM", 2**62)  # every draw through NumPy
     assert same_run(model, run(country))
 

@@ -24,9 +24,10 @@ import mesa
 import numpy as np
 
 from sim.agents.offices import Offices
-from sim.agents.seeker import search_effort
+from sim.agents.seeker import DISCOURAGEMENT_WEEKS
 from sim.indicators import REGISTRATION_BANDS, band_name
 from sim.kernels import rng
+from sim.kernels.effort import expected_effort
 from sim.kernels.meetings import meetings_scan
 from sim.kernels.tally import tally
 from sim.population import NO_WEEK, Status
@@ -277,17 +278,16 @@ class EmploymentService(mesa.Agent):
         requirement by those who comply. Whether a seeker complies is a lasting trait (a draw
         below `obligation_compliance`); a reminder or sanction brings more into compliance for
         a while (the threat effect, `sanction_compliance_gain`)."""
-        pop, sm = self.model.population, self.rules
-        rate = search_effort(pop, seekers, self.model.config.labour_market)
+        pop, sm, lm = self.model.population, self.rules, self.model.config.labour_market
         week = self.model.week
-        open_search = pop.status[seekers] == Status.REGISTERED
-        last = pop.last_meeting_week[seekers].astype(np.int64)
-        met = open_search & (last != NO_WEEK)
-        since = np.where(met, week - last, 0)
-        rate = rate * (1.0 + np.where(met, sm.meeting_effort_gain
-                                      * np.exp(-since / sm.meeting_effort_weeks), 0.0))
+        rate = expected_effort(seekers, pop.spell_weeks, pop.age_band, pop.status,
+                               pop.last_meeting_week, int(Status.REGISTERED), int(NO_WEEK), week,
+                               lm.applications, lm.effort_by_age, lm.effort_decline,
+                               DISCOURAGEMENT_WEEKS, sm.meeting_effort_gain,
+                               sm.meeting_effort_weeks)
         if not self.obligations:
             return rate
+        open_search = pop.status[seekers] == Status.REGISTERED
         required = self._required(seekers)
         bound = open_search & (pop.period_start_week[seekers] != NO_WEEK) & (required > 0)
         if bound.any():

@@ -1,5 +1,4 @@
-"""Seeker: one Mesa agent per registered job seeker, a view on its population row, and the
-seeker's own search effort (vectorised over the seeker columns).
+"""Seeker: one Mesa agent per registered job seeker, a view on its population row.
 
 Dynamics never loop over Seeker objects (stages work on columns); the agents exist so notebooks,
 Mesa's DataCollector and other Mesa tools see seekers as agents. Attributes read the columns, so
@@ -10,22 +9,12 @@ national scale; results are identical either way.
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from sim.population import COLUMNS, Benefit, Status
 
-DISCOURAGEMENT_WEEKS = 104  # search effort falls over the first two years of a spell
-
-
-def search_effort(pop, seekers: np.ndarray, labour_market) -> np.ndarray:
-    """Applications a week a seeker would send on their own: the base rate by age band,
-    falling with the spell (discouragement, `effort_decline` over two years). Meetings,
-    obligations and services change it from there (sim/agents/employment_service.py,
-    sim/market/service.py)."""
-    spell = np.minimum(pop.spell_weeks[seekers], DISCOURAGEMENT_WEEKS) / DISCOURAGEMENT_WEEKS
-    rate = labour_market.applications * np.asarray(labour_market.effort_by_age)[
-        pop.age_band[seekers]]
-    return rate * (1.0 - labour_market.effort_decline * spell)
+# A seeker's own search effort falls over the first two years of a spell (discouragement,
+# `labour_market.effort_decline`); sim/kernels/effort.py computes it for all seekers at once.
+DISCOURAGEMENT_WEEKS = 104
 
 
 class Seeker(mesa.Agent):
