@@ -3,8 +3,8 @@ national_fi at a small labour-force share: all their municipalities and local la
 co-financing on in Finland), the weekly table, the ledger and the municipal table are the same
 bit for bit with the fused kernels or the NumPy code they replaced (payments, matching counts,
 the matching kernel's inputs, the meetings' scan, search effort, the register's passes,
-counter-based draws), with seeker agents or without, with 1 or 2 Numba threads. Timings are `reformsim bench`'s, not
-these tests'.
+counter-based draws), with seeker agents or without, with 1 or 2 Numba threads. Timings are
+`reformsim bench`'s, not these tests'.
 """
 
 from __future__ import annotations
