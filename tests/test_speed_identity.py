@@ -29,6 +29,7 @@ from sim.kernels.meetings import meetings_scan_reference
 from sim.kernels.register import (
     in_scheme_reference,
     referable_reference,
+    reprofile_due_reference,
     spell_clock_reference,
     still_searching_reference,
 )
@@ -83,6 +84,7 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)
     monkeypatch.setattr(sim.market.market, "in_scheme", in_scheme_reference)
     monkeypatch.setattr(sim.market.referral, "referable", referable_reference)
+    monkeypatch.setattr(sim.agents.employment_service, "reprofile_due", reprofile_due_reference)
     monkeypatch.setattr(sim.agents.employment_service, "expected_effort",
                         expected_effort_reference)
     monkeypatch.setattr(rng, "COMPILED_FROM", 2**62)  # every draw through NumPy

@@ -29,6 +29,7 @@ from sim.indicators import REGISTRATION_BANDS, band_name
 from sim.kernels import rng
 from sim.kernels.effort import expected_effort
 from sim.kernels.meetings import meetings_scan
+from sim.kernels.register import reprofile_due
 from sim.kernels.tally import tally
 from sim.population import NO_WEEK, Status
 from sim.week import Week
@@ -138,9 +139,8 @@ class EmploymentService(mesa.Agent):
         pop.tier[persons] = 1 + len(cutoffs) - np.searchsorted(cutoffs, score, side="right")
 
     def reprofile(self, seekers: np.ndarray, week: int) -> None:
-        p = self.model.config.profiling
-        spell = self.model.population.spell_weeks[seekers]
-        self.profile(seekers[(spell % p.reprofile_weeks == 0) & (spell > 0)], week)
+        every = self.model.config.profiling.reprofile_weeks
+        self.profile(reprofile_due(seekers, self.model.population.spell_weeks, every), week)
 
     # ------------------------------------------------------------------------ the regimes
     def _per_regime(self, persons: np.ndarray, name: str) -> np.ndarray:

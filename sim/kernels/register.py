@@ -1,5 +1,6 @@
-"""The register's two weekly passes over its index (Numba): who is still searching after some
-left, and another week in every open spell.
+"""The register's weekly passes over its index (Numba): who is still searching after some left,
+another week in every open spell, who is due to be profiled again, who is in a scheme and who
+may be referred to one.
 
 Why: `registered[np.isin(status[registered], SEARCHING)]` (twice a week, after hires and exits
 to inactivity) and `spell_weeks[registered] += 1` each gathered through full-size temporaries
@@ -64,6 +65,20 @@ def referable(registered, status, searching, municipality, allowed, tier, tier_o
 
 
 @njit(cache=True)
+def reprofile_due(registered, spell_weeks, every):
+    """The persons of `registered` (in order) whose spell has just run a whole number of
+    `every` weeks: profiled again this week."""
+    out = np.empty(len(registered), np.int64)
+    n = 0
+    for p in registered:
+        spell = spell_weeks[p]
+        if spell > 0 and spell % every == 0:
+            out[n] = p
+            n += 1
+    return out[:n].copy()
+
+
+@njit(cache=True)
 def spell_clock(registered, spell_weeks):
     """Another week in every open spell (in place)."""
     for p in registered:
@@ -89,6 +104,12 @@ def referable_reference(registered, status, searching, municipality, allowed, ti
         week - service_end_week[reg].astype(np.int64) >= rest_weeks)
     return reg[(status[reg] == searching) & allowed[municipality[reg]] & tier_ok[tier[reg]]
                & (spell_weeks[reg] >= min_spell_weeks) & benefit_ok[benefit[reg]] & rested]
+
+
+def reprofile_due_reference(registered, spell_weeks, every):
+    """The NumPy code `reprofile_due` replaced (EmploymentService.reprofile before)."""
+    spell = spell_weeks[registered]
+    return registered[(spell % every == 0) & (spell > 0)]
 
 
 def spell_clock_reference(registered, spell_weeks):

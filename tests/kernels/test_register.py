@@ -11,6 +11,8 @@ from sim.kernels.register import (
     in_scheme_reference,
     referable,
     referable_reference,
+    reprofile_due,
+    reprofile_due_reference,
     spell_clock,
     spell_clock_reference,
     still_searching,
@@ -30,6 +32,10 @@ def test_register_passes_equal_numpy_twins(seed, n_pop, n_reg):
     want = still_searching_reference(registered, status, *codes)
     assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
     spell = rng.integers(-5, 900, n_pop).astype(np.int32)
+    for every in (1, 4, 13, 1000):
+        got = reprofile_due(registered, spell, every)
+        want = reprofile_due_reference(registered, spell, every)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
     twin = spell.copy()
     spell_clock(registered, spell)
     spell_clock_reference(registered, twin)
