@@ -92,14 +92,13 @@ def _time_weeks(scenario, weeks, burn_in, agents):
 def _per_seeker_python(on: bool):
     """The reference step's slow path: the matching kernel's pure-Python twin, and the
     payments and matching counts' kernels run as plain Python, a loop over the seekers."""
-    import sim.agents.employment_service as es
     import sim.kernels.benefits as benefits
     import sim.labour_market as lm
     from sim.kernels.reference import match_week_reference
 
     slots = [(lm, "match_week", match_week_reference),
              (benefits, "_benefit_rows", benefits._benefit_rows.py_func),
-             (lm, "tally", lm.tally.py_func), (es, "tally", es.tally.py_func)]
+             (lm, "tally", lm.tally.py_func)]
     saved = [(obj, attr, obj.__dict__[attr]) for obj, attr, _ in slots]
     try:
         if on:

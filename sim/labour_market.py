@@ -15,7 +15,7 @@ from collections import deque
 import numpy as np
 
 from sim.config import Config
-from sim.indicators import SPELL_BANDS
+from sim.indicators import REGISTRATION_BANDS, SPELL_BANDS
 from sim.kernels import rng
 from sim.kernels.gather import seekers_by_market
 from sim.kernels.matching import match_week
@@ -26,6 +26,7 @@ from sim.week import Week
 S_VACANCY = rng.stream_id("vacancies")
 S_SEPARATION = rng.stream_id("separation")
 SPELL_STARTS = np.array([lo for lo, _ in SPELL_BANDS.values()], dtype=np.int64)
+REGISTRATION_STARTS = np.array([lo for lo, _ in REGISTRATION_BANDS], dtype=np.int64)
 
 
 class Vacancies:
@@ -110,8 +111,9 @@ class LabourMarket:
 
     def _record(self, week: Week) -> None:
         pop, row, seekers, hired = self.pop, week.row, week.seekers, week.hired
-        by_band, by_tier, _ = tally(seekers, week.is_hired, week.sent, pop.spell_weeks,
-                                   pop.tier, pop.treated, SPELL_STARTS, self.tiers)
+        week.counts = tally(seekers, week.is_hired, week.sent, pop.spell_weeks, pop.tier,
+                            pop.treated, SPELL_STARTS, REGISTRATION_STARTS, self.tiers)
+        by_band, _, by_tier, _ = week.counts
         row["seekers"] = len(seekers)
         row["hires"] = len(hired)
         row["applications"] = int(week.sent.sum())

@@ -31,3 +31,4 @@ class Week:
     is_hired: np.ndarray = field(default_factory=_none)  # bool, per seeker: hired this week
     sent: np.ndarray = field(default_factory=_none)  # applications sent, per seeker
     left: np.ndarray = field(default_factory=_none)  # left the labour force
+    counts: tuple = ()  # the matching counts (sim/kernels/tally.py), by the matching stage

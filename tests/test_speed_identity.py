@@ -80,7 +80,6 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.agents.employment_service, "meetings_scan", meetings_scan_reference)
     monkeypatch.setattr(sim.register, "still_searching", still_searching_reference)
     monkeypatch.setattr(sim.register, "spell_clock", spell_clock_reference)
-    monkeypatch.setattr(sim.agents.employment_service, "tally", tally_reference)
     monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)
     monkeypatch.setattr(sim.market.market, "in_scheme", in_scheme_reference)
     monkeypatch.setattr(sim.market.referral, "referable", referable_reference)

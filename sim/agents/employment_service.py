@@ -30,11 +30,8 @@ from sim.kernels import rng
 from sim.kernels.effort import expected_effort
 from sim.kernels.meetings import meetings_scan
 from sim.kernels.register import reprofile_due
-from sim.kernels.tally import tally
 from sim.population import NO_WEEK, Status
 from sim.week import Week
-
-REGISTRATION_STARTS = np.array([lo for lo, _ in REGISTRATION_BANDS], dtype=np.int64)
 
 S_PROFILING = rng.stream_id("profiling")
 S_ASSIGNMENT = rng.stream_id("service-model-assignment")
@@ -96,9 +93,8 @@ class EmploymentService(mesa.Agent):
     def _record_matching(self, week: Week) -> None:
         """Seekers, hires and applications of the treated and the untreated (displacement),
         and hires by weeks since registration."""
-        pop, row = self.model.population, week.row
-        by_band, _, by_group = tally(week.seekers, week.is_hired, week.sent, pop.spell_weeks,
-                                     pop.tier, pop.treated, REGISTRATION_STARTS, 0)
+        row = week.row
+        _, by_band, _, by_group = week.counts  # counted by the matching stage
         for k, name in ((1, "treated"), (0, "untreated")):
             row[f"employment_service.seekers_{name}"] = int(by_group[0, k])
             row[f"employment_service.hires_{name}"] = int(by_group[1, k])

@@ -16,8 +16,11 @@ def test_tally_equals_its_twin(seed):
     args = (seekers, rng.random(len(seekers)) < 0.05, rng.integers(0, 9, len(seekers)),
             rng.integers(0, 400, n).astype(np.int32), rng.integers(0, tiers + 1, n).astype(np.int8),
             rng.random(n) < 0.3)
-    for starts in (np.array([0, 26, 52]), np.array([0, 4, 13, 26, 52])):
-        got, want = tally(*args, starts, tiers), tally_reference(*args, starts, tiers)
+    for starts, other in ((np.array([0, 26, 52]), np.array([0, 4, 13, 26, 52])),
+                          (np.array([0, 4, 13, 26, 52]), np.array([10, 300]))):
+        got = tally(*args, starts, other, tiers)
+        want = tally_reference(*args, starts, other, tiers)
         for a, b in zip(got, want, strict=True):
             assert np.array_equal(a, b)
-        assert got[0][0].sum() == len(seekers) and got[2][1].sum() == args[1].sum()
+        assert got[0][0].sum() == len(seekers) and got[3][1].sum() == args[1].sum()
+        assert got[1][0].sum() == np.sum(args[3][seekers] >= other[0])
