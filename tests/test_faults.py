@@ -83,12 +83,19 @@ def test_killing_the_parent_takes_its_workers_down_and_a_rerun_runs_each_run_onc
     out = tmp_path / "out"
     folder = out / "tiny_batch" / "batch"
     parent = start(batch_args(tiny, out), tmp_path, "parent")
+    seen: dict = {}  # the runs in progress when both were: one may finish before the kill
+
+    def both_running() -> bool:
+        seen.clear()
+        seen.update(running(folder))
+        return len(seen) == 2
+
     try:
-        wait_for(lambda: len(running(folder)) == 2, what="both workers to start a run")
+        wait_for(both_running, what="both workers to start a run")
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=30)
-    workers = [pid for _, pid in running(folder).values()]
+    workers = [pid for _, pid in seen.values()]
     assert len(workers) == 2 and parent.pid not in workers
     # the orphaned workers notice their parent is gone and exit, without finishing their run
     wait_for(lambda: not any(engines.alive(pid) for pid in workers), timeout=10,
