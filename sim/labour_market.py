@@ -67,8 +67,10 @@ class Vacancies:
 class LabourMarket:
     """Demand, separations and matching for every local labour market of the world."""
 
-    def __init__(self, config: Config, world: World, population: Population, seed: int):
+    def __init__(self, config: Config, world: World, population: Population, register,
+                 seed: int):
         self.config, self.world, self.pop, self.seed = config, world, population, seed
+        self.register = register  # its spell table holds the seekers' market, occupation, skill
         lm, n_occ = config.labour_market, config.world.occupations
         self.n_occ = n_occ
         self.vacancies = Vacancies()
@@ -193,9 +195,10 @@ class LabourMarket:
         """Run the matching kernel for `seekers` (sorted person ids); return (hired, vacancy
         index, applications sent). Filled vacancies are removed."""
         lm, pop = self.config.labour_market, self.pop
+        spells = self.register.spells(seekers)
         order, seeker_ptr, seeker_id, occ, skill, spell, applications, boost = \
-            seekers_by_market(seekers, pop.market, pop.occupation, pop.skill, pop.spell_weeks,
-                              applications, boost, self.world.n_markets)
+            seekers_by_market(seekers, spells["market"], spells["occupation"], spells["skill"],
+                              pop.spell_weeks, applications, boost, self.world.n_markets)
         vac = self.vacancies
         inputs = dict(
             seed=self.seed,
@@ -223,6 +226,7 @@ class LabourMarket:
         hit = hired_vac >= 0
         hired, filled = seeker_id[hit], hired_vac[hit]
         pop.wage[hired] = vac.wage[filled]
+        self.register.refresh(hired, "wage")
         remaining = np.ones(len(vac), dtype=bool)
         remaining[filled] = False
         vac.keep(np.flatnonzero(remaining))

@@ -116,8 +116,9 @@ class ReformModel(mesa.Model):
         self.municipalities = [
             Municipality(self, i, spec) for i, spec in enumerate(self.world.municipalities)
         ]
-        self.labour_market = LabourMarket(config, self.world, self.population, seed)
         self.register = Register(self)
+        self.labour_market = LabourMarket(config, self.world, self.population, self.register,
+                                          seed)
         self.metrics = Metrics(self)
         self._initial_state()
         self.markets = [Market(self, name, scheme, sid)
@@ -242,6 +243,8 @@ class ReformModel(mesa.Model):
         assert (pop.benefit[~pop.searching()] == Benefit.NONE).all(), "benefit without spell"
         tiers = pop.tier[searching]
         assert (tiers >= 1).all() and (tiers <= self.config.tiers).all(), "tier out of range"
+        for name, values in self.register.spells(self.registered).items():
+            assert np.array_equal(values, getattr(pop, name)[searching]), f"spell table: {name}"
         if self.config.run.seeker_agents:
             assert sorted(self.seekers) == self.registered.tolist(), "seeker agents out of sync"
         service = pop.status == Status.IN_SERVICE

@@ -48,7 +48,7 @@ class MunicipalAccounts:
     def record(self, week: int, seekers: np.ndarray, hired: np.ndarray | None) -> None:
         """The week's seekers, hires, participants and caseworker cost by municipality."""
         model, pop, n = self.model, self.model.population, self.n
-        muni = pop.municipality[seekers]
+        muni = model.register.spells(seekers)["municipality"]
         n_schemes = len(model.markets)
         parts = pop.status[seekers] == Status.IN_SERVICE
         by_scheme = np.bincount(pop.scheme[seekers[parts]].astype(np.int64) * n + muni[parts],

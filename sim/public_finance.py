@@ -73,10 +73,11 @@ class PublicFinance:
         model, pop, b = self.model, self.model.population, self.rules
         seekers = model.registered
         n_muni = len(model.municipalities)
+        spells = model.register.spells(seekers)
         kind, days, amount, cofinanced, muni, by_muni, assisted = benefit_week(
-            seekers, pop.benefit, pop.benefit_days, pop.sanction_days, pop.spell_start,
-            pop.spell_weeks, pop.wage, pop.insured, pop.municipality, n_muni, model.seed,
-            S_TAKE_UP, *args_of(b))
+            seekers, pop.benefit, pop.benefit_days, pop.sanction_days, spells["spell_start"],
+            pop.spell_weeks, spells["wage"], spells["insured"], spells["municipality"], n_muni,
+            model.seed, S_TAKE_UP, *args_of(b))
         households = [m.households for m in model.municipalities]
         for category, per in zip(b.categories, by_muni, strict=True):
             model.ledger.pay_each(week, [STATE] * n_muni, households, category, per)

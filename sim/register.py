@@ -5,6 +5,9 @@ Seeker agents that mirror it, and the flows in and out that are not a job: retur
 outside the labour force and exits to it (studies, care, illness), as events on a queue, so
 a week costs O(seekers and events), not O(labour force). The employment service profiles the
 newly registered (sim/agents/employment_service.py); benefits are public finance's.
+
+It also keeps the spell table (sim/spells.py): the columns a spell does not change, dense in
+the index's order, so the weekly passes over every seeker need not read them at scattered rows.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sim.agents.seeker import Seeker
 from sim.kernels import rng
 from sim.kernels.register import spell_clock, still_searching
 from sim.population import NO_WEEK, SEARCHING, Benefit, EventQueue, Status
+from sim.spells import Gathered, SpellTable
 from sim.week import Week
 
 S_INACTIVITY = rng.stream_id("inactivity")
@@ -24,7 +28,8 @@ class Register:
     def __init__(self, model):
         self.model = model
         self.pop = model.population
-        self.registered = np.empty(0, dtype=np.int64)
+        self._registered = np.empty(0, dtype=np.int64)
+        self.table = SpellTable(self.pop)
         self.seekers: dict[int, Seeker] = {}
         self.reentries = EventQueue()
         self.inactive = 0  # persons out of the labour force (kept by events)
@@ -72,10 +77,24 @@ class Register:
         spell_clock(self.registered, self.pop.spell_weeks)
 
     # ------------------------------------------------------------------------- the index
+    @property
+    def registered(self) -> np.ndarray:
+        """Registered persons (open search or in a service), sorted."""
+        return self._registered
+
+    @registered.setter
+    def registered(self, persons: np.ndarray) -> None:
+        """A new index, as a test narrows the register: the spell table is copied anew."""
+        self._registered = np.asarray(persons, dtype=np.int64)
+        self.table = SpellTable(self.pop)
+        self.table.insert(np.zeros(len(persons), dtype=np.int64), self._registered)
+
     def add(self, persons: np.ndarray) -> None:
         """Persons never already registered join the index: a merge of two sorted arrays, O(n)."""
         new = np.sort(persons).astype(np.int64)
-        self.registered = np.insert(self.registered, np.searchsorted(self.registered, new), new)
+        at = np.searchsorted(self.registered, new)
+        self.table.insert(at, new)
+        self._registered = np.insert(self.registered, at, new)
         if self._agents:
             for row in persons.tolist():
                 self.seekers[row] = Seeker(self.model, row)
@@ -83,7 +102,9 @@ class Register:
     def remove(self, persons: np.ndarray) -> None:
         """Persons who left a searching status leave the index; their spell's rows reset."""
         pop = self.pop
-        self.registered = still_searching(self.registered, pop.status, *map(int, SEARCHING))
+        kept = still_searching(self.registered, pop.status, *map(int, SEARCHING))
+        self._registered = self.registered[kept]
+        self.table.keep(kept)
         pop.benefit[persons] = Benefit.NONE
         pop.tier[persons] = 0
         pop.provider[persons] = -1
@@ -92,6 +113,18 @@ class Register:
         if self._agents:
             for row in persons.tolist():
                 self.seekers.pop(row).remove()
+
+    # ------------------------------------------------------------------------ the spell table
+    def spells(self, persons: np.ndarray):
+        """The spell columns (sim/spells.py) of `persons`, by name, in their order: the table's
+        when `persons` is the index itself, else gathered from the population as asked for."""
+        if persons is self.registered:
+            return self.table.view()
+        return Gathered(self.pop, persons)
+
+    def refresh(self, persons: np.ndarray, name: str) -> None:
+        """Column `name` of registered `persons` was rewritten: the table copies it again."""
+        self.table.refresh(np.searchsorted(self.registered, persons), persons, name)
 
     def status_counts(self) -> dict[str, int]:
         """Persons by status, from the index and event counts: O(seekers)."""

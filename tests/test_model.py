@@ -24,12 +24,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim.labour_market
+import sim.register
 from sim import audit
 from sim.agents import EmploymentService, Municipality, Seeker
 from sim.config import load, override_config
 from sim.kernels.reference import match_week_reference
 from sim.model import ReformModel
 from sim.population import SEARCHING, Benefit, EventQueue, Status
+from sim.spells import Gathered
+from tests.conftest import SCENARIOS
 
 REPO = Path(__file__).resolve().parent.parent
 MUNICIPAL = REPO / "scenarios" / "municipality_se.toml"
@@ -182,6 +185,27 @@ def test_the_kernel_and_its_pure_python_twin_give_the_same_model_run(small_confi
 
 
 # --------------------------------------------------------------------------------- invariants
+@pytest.mark.parametrize("scenario,arm,share", [("municipality_se.toml", None, 1.0),
+                                                ("national_fi.toml", "fi_2025", 0.005)])
+def test_the_weekly_passes_read_the_spell_table_not_scattered_rows(scenario, arm, share,
+                                                                   monkeypatch):
+    """Every stage that reads the seekers' spell columns (sim/spells.py: meetings, search
+    effort, matching, benefits, municipal accounts, referral) is handed the register's own
+    index and reads the dense table; a gather from the population is only the fallback."""
+    gathered = []
+
+    def counted(population, persons):
+        gathered.append(len(persons))
+        return Gathered(population, persons)
+
+    monkeypatch.setattr(sim.register, "Gathered", counted)
+    model = ReformModel(SCENARIOS / scenario, arm=arm, run__burn_in_weeks=4, run__weeks=12,
+                        run__reform_week=4, world__labour_force_share=share)
+    model.run()
+    assert len(model.registered) > 0 and gathered == []
+    model.check_invariants()  # the table equals the population's columns
+
+
 def test_persons_are_conserved_and_each_is_in_exactly_one_status_every_week(small_config):
     model = ReformModel(small_config)
     check_week_zero = model.population.status_counts()

@@ -210,8 +210,9 @@ class EmploymentService(mesa.Agent):
         pop, sm = self.model.population, self.rules
         if not self._started:
             self._start(seekers, week)
+        spells = self.model.register.spells(seekers)
         by_office, by_market, passed, waiting = meetings_scan(
-            seekers, pop.municipality, self.offices.of_municipality, pop.market,
+            seekers, spells["municipality"], self.offices.of_municipality, spells["market"],
             pop.next_meeting_week, pop.status, week, int(Status.IN_SERVICE), int(NO_WEEK),
             self.offices.n, self.model.world.n_markets)
         self.offices.review(by_office)
@@ -276,7 +277,8 @@ class EmploymentService(mesa.Agent):
         a while (the threat effect, `sanction_compliance_gain`)."""
         pop, sm, lm = self.model.population, self.rules, self.model.config.labour_market
         week = self.model.week
-        rate = expected_effort(seekers, pop.spell_weeks, pop.age_band, pop.status,
+        age_band = self.model.register.spells(seekers)["age_band"]
+        rate = expected_effort(seekers, pop.spell_weeks, age_band, pop.status,
                                pop.last_meeting_week, int(Status.REGISTERED), int(NO_WEEK), week,
                                lm.applications, lm.effort_by_age, lm.effort_decline,
                                DISCOURAGEMENT_WEEKS, sm.meeting_effort_gain,

@@ -72,7 +72,8 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
                   assistance_take_up, cofinanced_insurance, days_per_week,
                   kind, days, amount, cofinanced, muni, by_muni, assisted):
     """`benefit_week` for one chunk of seekers: writes the chunk's rows of the per-seeker
-    outputs and its own sums by municipality (`by_muni`, `assisted`, zeroed by the caller)."""
+    outputs and its own sums by municipality (`by_muni`, `assisted`, zeroed by the caller).
+    `spell_start`, `wage`, `insured` and `municipality` are the chunk's, per seeker."""
     n = len(seekers)
     for i in range(n):
         p = seekers[i]
@@ -83,17 +84,17 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
                      or (k == BASIC and used >= basic_days))
         waited = (k == NONE or k == ASSISTANCE) and spell_weeks[p] >= wait_weeks
         if exhausted or waited:
-            takes = _take_up_draw(seed, stream, spell_start[p], p,
+            takes = _take_up_draw(seed, stream, spell_start[i], p,
                                   SUB_FOLLOW_ON) < follow_take_up
             if not follow_after_basic and k == BASIC:
                 takes = False
             k = FOLLOW_ON if takes else NONE
         if k == NONE or k == ASSISTANCE:
-            drawn = _take_up_draw(seed, stream, spell_start[p], p, SUB_ASSISTANCE)
+            drawn = _take_up_draw(seed, stream, spell_start[i], p, SUB_ASSISTANCE)
             k = ASSISTANCE if drawn < assistance_take_up else NONE
         benefit[p] = k
         kind[i] = k
-        m = municipality[p]
+        m = municipality[i]
         muni[i] = m
         # days without benefit: sanctions
         d = days_per_week
@@ -108,7 +109,7 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
                 s = _step_of(steps, used + 1 + j)
                 if s != step:
                     step = s
-                    daily = _insurance_daily(steps, wage[p], used + 1 + j, workdays, base, share)
+                    daily = _insurance_daily(steps, wage[i], used + 1 + j, workdays, base, share)
                 total += daily
             amount[i] = total
             cofinanced[i] = cofinanced_insurance
@@ -122,8 +123,8 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
             by_muni[1, m] += amount[i]
         elif k == FOLLOW_ON:
             daily = follow_floor
-            if insured[p] == 1:
-                daily = max(follow_floor, min(follow_cap, follow_rate * (wage[p] / workdays)))
+            if insured[i] == 1:
+                daily = max(follow_floor, min(follow_cap, follow_rate * (wage[i] / workdays)))
             amount[i] = daily * d
             cofinanced[i] = daily
             by_muni[2, m] += amount[i]
@@ -138,6 +139,8 @@ def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spe
     and `sanction_days` in place; returns per seeker (kind, days paid, amount, co-financed
     amount a day, municipality) and by municipality the amounts of the three state benefits
     (3, n_muni) and the number drawing social assistance. `rules` are `args_of`'s.
+    `spell_start`, `wage`, `insured` and `municipality` are per seeker (the register's spell
+    table, sim/register.py), the other columns per person.
 
     Seekers are independent, so fixed chunks of them run in threads (a chunk sums by
     municipality in seeker order; chunks' sums are added in chunk order): the numbers depend
@@ -153,8 +156,9 @@ def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spe
 
     def run(k):
         lo, hi = spans[k]
-        _benefit_rows(seekers[lo:hi], benefit, benefit_days, sanction_days, spell_start,
-                      spell_weeks, wage, insured, municipality, seed, stream, *rules,
+        _benefit_rows(seekers[lo:hi], benefit, benefit_days, sanction_days,
+                      spell_start[lo:hi], spell_weeks, wage[lo:hi], insured[lo:hi],
+                      municipality[lo:hi], seed, stream, *rules,
                       kind[lo:hi], days[lo:hi], amount[lo:hi], cofinanced[lo:hi],
                       muni[lo:hi], by_muni[k], assisted[k])
 

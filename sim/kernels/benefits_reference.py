@@ -22,7 +22,8 @@ NO_STATE_BENEFIT = (NONE, ASSISTANCE)
 
 
 def _draw(seed, stream, spell_start, persons, sub):
-    start = spell_start[persons].astype(np.int64) & 0xFFFFFFFF
+    """Take-up draws of `persons`, whose spells started in `spell_start` (per person)."""
+    start = spell_start.astype(np.int64) & 0xFFFFFFFF
     key = (start << 32) | persons.astype(np.int64)
     return rng.uniforms(seed, stream, 0, key, sub)
 
@@ -40,7 +41,8 @@ def benefit_week_reference(seekers, benefit, benefit_days, sanction_days, spell_
                            basic_days, follow_rate, follow_cap, follow_floor, wait_weeks,
                            follow_take_up, follow_after_basic, assistance_take_up,
                            cofinanced_insurance, days_per_week):
-    """Same arguments, effects and results as `benefit_week`, vectorised."""
+    """Same arguments, effects and results as `benefit_week`, vectorised (`spell_start`,
+    `wage`, `insured` and `municipality` per seeker)."""
     # entitlement
     kind = benefit[seekers]
     used = benefit_days[seekers]
@@ -50,13 +52,14 @@ def benefit_week_reference(seekers, benefit, benefit_days, sanction_days, spell_
     moving = exhausted | waited
     if moving.any():
         who = seekers[moving]
-        takes = _draw(seed, stream, spell_start, who, 1) < follow_take_up
+        takes = _draw(seed, stream, spell_start[moving], who, 1) < follow_take_up
         if not follow_after_basic:
             takes &= benefit[who] != BASIC
         benefit[who] = np.where(takes, FOLLOW_ON, NONE)
-    without = seekers[np.isin(benefit[seekers], NO_STATE_BENEFIT)]
+    left_out = np.isin(benefit[seekers], NO_STATE_BENEFIT)
+    without = seekers[left_out]
     if len(without):
-        assisted = _draw(seed, stream, spell_start, without, 2) < assistance_take_up
+        assisted = _draw(seed, stream, spell_start[left_out], without, 2) < assistance_take_up
         benefit[without] = np.where(assisted, ASSISTANCE, NONE)
     # payments
     kind = benefit[seekers]
@@ -66,7 +69,7 @@ def benefit_week_reference(seekers, benefit, benefit_days, sanction_days, spell_
     days -= lost
     amount = np.zeros(len(seekers))
     cofinanced = np.zeros(len(seekers))
-    w = wage[seekers]
+    w = wage
     ins = kind == INSURANCE
     d = np.minimum(days[ins], np.maximum(0, insurance_days - benefit_days[seekers[ins]]))
     first = benefit_days[seekers[ins]] + 1
@@ -85,11 +88,11 @@ def benefit_week_reference(seekers, benefit, benefit_days, sanction_days, spell_
     follow = kind == FOLLOW_ON
     daily_wage = w[follow] / workdays
     related = np.maximum(follow_floor, np.minimum(follow_cap, follow_rate * daily_wage))
-    daily = np.where(insured[seekers[follow]] == 1, related, follow_floor)
+    daily = np.where(insured[follow] == 1, related, follow_floor)
     amount[follow] = daily * days[follow]
     cofinanced[follow] = daily
     benefit_days[seekers[ins | basic]] += days[ins | basic].astype(benefit_days.dtype)
-    muni = municipality[seekers]
+    muni = municipality.astype(np.int32)
     by_muni, assisted = [], []
     for lo, hi in chunks(len(seekers)):  # sums by chunk, added in chunk order, as the kernel
         part = np.zeros((CATEGORIES, n_muni))

@@ -34,7 +34,8 @@ def expected_effort(seekers, spell_weeks, age_band, status, last_meeting_week, s
                     weeks):
     """Applications a week of each of `seekers`: `applications` times the age band's factor,
     falling by `effort_decline` over `horizon` weeks of spell, raised by `gain * exp(-weeks
-    since the last meeting / weeks)` for those in open search who have met a caseworker."""
+    since the last meeting / weeks)` for those in open search who have met a caseworker.
+    `age_band` is per seeker (the register's spell table), the other columns per person."""
     return _effort_rows(seekers, spell_weeks, age_band, status, last_meeting_week, searching,
                         no_week, week, applications, np.asarray(effort_by_age, np.float64),
                         effort_decline, horizon, meeting_lift(gain, weeks))
@@ -47,7 +48,7 @@ def _effort_rows(seekers, spell_weeks, age_band, status, last_meeting_week, sear
     for i in range(len(seekers)):
         p = seekers[i]
         spell = min(spell_weeks[p], horizon) / horizon
-        rate = applications * effort_by_age[age_band[p]]
+        rate = applications * effort_by_age[age_band[i]]
         rate = rate * (1.0 - effort_decline * spell)
         last = last_meeting_week[p]
         if status[p] == searching and last != no_week:
@@ -64,7 +65,7 @@ def expected_effort_reference(seekers, spell_weeks, age_band, status, last_meeti
     """The NumPy code `expected_effort` replaced (seeker.search_effort and the meeting lift of
     EmploymentService.expected_applications): the exponential evaluated per seeker."""
     spell = np.minimum(spell_weeks[seekers], horizon) / horizon
-    rate = applications * np.asarray(effort_by_age)[age_band[seekers]]
+    rate = applications * np.asarray(effort_by_age)[age_band]
     rate = rate * (1.0 - effort_decline * spell)
     last = last_meeting_week[seekers].astype(np.int64)
     met = (status[seekers] == searching) & (last != no_week)

@@ -6,7 +6,8 @@ tests/kernels/test_gather.py) gathered the market column twice, sorted, and gath
 more population columns of millions of rows through temporaries, each a pass over the ~400,000
 seekers of a national week. A stable counting sort by market gives `np.argsort(kind="stable")`'s
 order exactly, and the gathers only copy values (int32 to int64 and float64 are exact), so
-nothing the matching kernel sees changes.
+nothing the matching kernel sees changes. Market, occupation and skill come from the register's
+spell table (one record per seeker, sim/register.py), only the spell from a population column.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applicati
                       n_markets):
     """(order, seeker_ptr, seeker_id, occupation, skill, spell, applications, boost) of
     `seekers` sorted (stably) by market: `order` indexes `seekers`, `seeker_ptr` (n_markets
-    + 1) each market's range; `applications` and `boost` are per seeker (in `seekers` order)."""
+    + 1) each market's range. `market`, `occupation`, `skill`, `applications` and `boost` are
+    per seeker (in `seekers` order), `spell_weeks` per person."""
     n = len(seekers)
     key = np.empty(n, np.int64)
     ptr = np.zeros(n_markets + 1, np.int64)
     for i in range(n):
-        k = market[seekers[i]]
+        k = market[i]
         key[i] = k
         ptr[k + 1] += 1
     for k in range(n_markets):
@@ -46,8 +48,8 @@ def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applicati
         i = order[j]
         p = seekers[i]
         ids[j] = p
-        occ[j] = occupation[p]
-        sk[j] = skill[p]
+        occ[j] = occupation[i]
+        sk[j] = skill[i]
         spell[j] = spell_weeks[p]
         apps[j] = applications[i]
         lift[j] = boost[i]
@@ -57,10 +59,10 @@ def seekers_by_market(seekers, market, occupation, skill, spell_weeks, applicati
 def seekers_by_market_reference(seekers, market, occupation, skill, spell_weeks, applications,
                                 boost, n_markets):
     """The NumPy code `seekers_by_market` replaced (sim/labour_market.py's match before)."""
-    order = np.argsort(market[seekers], kind="stable")
-    seekers = seekers[order]
-    counts = np.bincount(market[seekers], minlength=n_markets)
+    order = np.argsort(market, kind="stable")
+    counts = np.bincount(market, minlength=n_markets)
     seeker_ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
-    return (order, seeker_ptr, seekers.astype(np.int64), occupation[seekers].astype(np.int64),
-            skill[seekers], spell_weeks[seekers].astype(np.float64),
+    seekers = seekers[order]
+    return (order, seeker_ptr, seekers.astype(np.int64), occupation[order].astype(np.int64),
+            skill[order], spell_weeks[seekers].astype(np.float64),
             applications[order].astype(np.float64), boost[order].astype(np.float64))

@@ -18,7 +18,8 @@ from numba import njit
 def meetings_scan(seekers, municipality, office_of, market, next_meeting, status, week,
                   in_service, no_week, n_offices, n_markets):
     """(seekers by office, seekers by market, due and in service, due and waiting); the last
-    two are persons in the order of `seekers`."""
+    two are persons in the order of `seekers`. `municipality` and `market` are per seeker (the
+    register's spell table), `next_meeting` and `status` per person."""
     n = len(seekers)
     by_office = np.zeros(n_offices, np.int64)
     by_market = np.zeros(n_markets, np.int64)
@@ -28,8 +29,8 @@ def meetings_scan(seekers, municipality, office_of, market, next_meeting, status
     n_waiting = 0
     for i in range(n):
         p = seekers[i]
-        by_office[office_of[municipality[p]]] += 1
-        by_market[market[p]] += 1
+        by_office[office_of[municipality[i]]] += 1
+        by_market[market[i]] += 1
         nxt = next_meeting[p]
         if nxt != no_week and nxt <= week:
             if status[p] == in_service:
@@ -44,8 +45,8 @@ def meetings_scan(seekers, municipality, office_of, market, next_meeting, status
 def meetings_scan_reference(seekers, municipality, office_of, market, next_meeting, status,
                             week, in_service, no_week, n_offices, n_markets):
     """The NumPy code `meetings_scan` replaced (EmploymentService.hold_meetings before)."""
-    by_office = np.bincount(office_of[municipality[seekers]], minlength=n_offices)
-    by_market = np.bincount(market[seekers], minlength=n_markets)
+    by_office = np.bincount(office_of[municipality], minlength=n_offices)
+    by_market = np.bincount(market, minlength=n_markets)
     nxt = next_meeting[seekers]
     due = (nxt != no_week) & (nxt <= week)
     in_svc = status[seekers] == in_service

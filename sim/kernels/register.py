@@ -17,13 +17,14 @@ from numba import njit
 
 @njit(cache=True)
 def still_searching(registered, status, searching, in_service):
-    """The persons of `registered` (in order) whose status is one of the two searching ones."""
+    """The positions in `registered` (in order) of the persons whose status is one of the two
+    searching ones."""
     out = np.empty(len(registered), np.int64)
     n = 0
-    for p in registered:
-        s = status[p]
+    for i in range(len(registered)):
+        s = status[registered[i]]
         if s == searching or s == in_service:
-            out[n] = p
+            out[n] = i
             n += 1
     return out[:n].copy()
 
@@ -48,13 +49,14 @@ def referable(registered, status, searching, municipality, allowed, tier, tier_o
     """The persons of `registered` (in order) a scheme may refer this week: in open search,
     unemployed long enough, in a municipality it takes from, of a tier and a benefit it takes,
     and rested after any earlier service. Each test reads its column only for those who passed
-    the tests before it."""
+    the tests before it. `municipality` is per seeker (the register's spell table)."""
     out = np.empty(len(registered), np.int64)
     n = 0
-    for p in registered:
+    for i in range(len(registered)):
+        p = registered[i]
         if status[p] != searching or spell_weeks[p] < min_spell_weeks:
             continue
-        if not (allowed[municipality[p]] and tier_ok[tier[p]] and benefit_ok[benefit[p]]):
+        if not (allowed[municipality[i]] and tier_ok[tier[p]] and benefit_ok[benefit[p]]):
             continue
         ended = service_end_week[p]
         if ended != no_week and week - np.int64(ended) < rest_weeks:
@@ -79,6 +81,30 @@ def reprofile_due(registered, spell_weeks, every):
 
 
 @njit(cache=True)
+def compact_rows(column, kept):
+    """`column[:len(kept)] = column[kept]` in place (`kept` increasing, so no value is
+    overwritten before it is read)."""
+    for j in range(len(kept)):
+        column[j] = column[kept[j]]
+
+
+@njit(cache=True)
+def insert_rows(column, n, at, values):
+    """`column[:n + len(values)]` becomes np.insert(column[:n], at, values) in place (`at`
+    increasing; the capacity holds them): a merge from the end."""
+    i, j = n - 1, len(values) - 1
+    for k in range(n + len(values) - 1, -1, -1):
+        if j < 0:
+            break
+        if i >= at[j]:
+            column[k] = column[i]
+            i -= 1
+        else:
+            column[k] = values[j]
+            j -= 1
+
+
+@njit(cache=True)
 def spell_clock(registered, spell_weeks):
     """Another week in every open spell (in place)."""
     for p in registered:
@@ -87,7 +113,7 @@ def spell_clock(registered, spell_weeks):
 
 def still_searching_reference(registered, status, searching, in_service):
     """The NumPy code `still_searching` replaced (sim/register.py's `remove` before)."""
-    return registered[np.isin(status[registered], (searching, in_service))]
+    return np.flatnonzero(np.isin(status[registered], (searching, in_service)))
 
 
 def in_scheme_reference(registered, status, scheme, in_service, sid):
@@ -102,7 +128,7 @@ def referable_reference(registered, status, searching, municipality, allowed, ti
     reg = registered
     rested = (service_end_week[reg] == no_week) | (
         week - service_end_week[reg].astype(np.int64) >= rest_weeks)
-    return reg[(status[reg] == searching) & allowed[municipality[reg]] & tier_ok[tier[reg]]
+    return reg[(status[reg] == searching) & allowed[municipality] & tier_ok[tier[reg]]
                & (spell_weeks[reg] >= min_spell_weeks) & benefit_ok[benefit[reg]] & rested]
 
 

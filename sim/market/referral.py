@@ -31,9 +31,10 @@ def refer(market, week: int) -> np.ndarray:
     if market.municipality_pays:
         allowed = allowed & np.array([m.takes_new_participants(pays=True)
                                       for m in model.municipalities])
-    eligible = referable(reg, pop.status, int(Status.REGISTERED), pop.municipality, allowed,
-                         pop.tier, tiers, pop.spell_weeks, r.min_spell_weeks, pop.benefit,
-                         benefits, pop.service_end_week, int(NO_WEEK), week, REST_WEEKS)
+    eligible = referable(reg, pop.status, int(Status.REGISTERED),
+                         model.register.spells(reg)["municipality"], allowed, pop.tier, tiers,
+                         pop.spell_weeks, r.min_spell_weeks, pop.benefit, benefits,
+                         pop.service_end_week, int(NO_WEEK), week, REST_WEEKS)
     u = rng.uniforms(model.seed, market.stream, week, eligible, 0)
     priority = (referral_priority(model.config.municipal, model.config.funding,
                                   pop.cofinancing_days[eligible])

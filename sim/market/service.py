@@ -59,6 +59,7 @@ def serve(market, week: Week) -> None:
             model.municipalities[m].gain_experience()
     if e.skill_gain_per_hour:
         pop.skill[parts] += e.skill_gain_per_hour * hours * eff[owner]
+        model.register.refresh(parts, "skill")
     at = np.searchsorted(week.seekers, parts)
     week.boost[at] += e.boost * effect
     week.applications[at] *= (1.0 - e.lock_in) + e.applications_per_hour * hours

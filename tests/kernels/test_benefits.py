@@ -20,6 +20,7 @@ from sim.rules.benefits import BenefitRules
 
 COLUMNS = ("benefit", "benefit_days", "sanction_days", "spell_start", "spell_weeks", "wage",
            "insured", "municipality")
+PER_SEEKER = ("spell_start", "wage", "insured", "municipality")  # the register's spell table
 
 
 def random_state(seed: int, n: int, n_muni: int) -> dict:
@@ -44,8 +45,8 @@ def run_both(system: str, seed: int, n: int = 3000, n_muni: int = 7, **rules):
     out = {}
     for name, fn in (("kernel", benefit_week), ("twin", benefit_week_reference)):
         cols = {k: v.copy() for k, v in state.items()}
-        result = fn(seekers, *(cols[c] for c in COLUMNS), n_muni, 20260101 + seed, 12345,
-                    *args_of(b))
+        args = [cols[c][seekers] if c in PER_SEEKER else cols[c] for c in COLUMNS]
+        result = fn(seekers, *args, n_muni, 20260101 + seed, 12345, *args_of(b))
         out[name] = (cols, result)
     return out
 

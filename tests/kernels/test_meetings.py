@@ -23,7 +23,7 @@ def test_scan_equals_numpy_twin(seed, n_pop, n_seekers, week):
     nxt[rng.random(n_pop) < 0.2] = NO_WEEK
     status = rng.integers(0, 4, n_pop).astype(np.int8)
     seekers = np.sort(rng.choice(n_pop, n_seekers, replace=False)).astype(np.int64)
-    args = (seekers, municipality, office_of, market, nxt, status, week,
+    args = (seekers, municipality[seekers], office_of, market[seekers], nxt, status, week,
             int(Status.IN_SERVICE), int(NO_WEEK), 9, n_markets)
     got, want = meetings_scan(*args), meetings_scan_reference(*args)
     for g, w in zip(got, want, strict=True):

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from sim.kernels.register import (
+    compact_rows,
     in_scheme,
     in_scheme_reference,
+    insert_rows,
     referable,
     referable_reference,
     reprofile_due,
@@ -55,10 +57,28 @@ def test_referable_equals_numpy_twin(seed, week):
     ended = rng.integers(week - 30, week + 2, n_pop).astype(np.int32)
     ended[rng.random(n_pop) < 0.6] = NO_WEEK
     args = (registered, rng.integers(0, 4, n_pop).astype(np.int8), 1,
-            rng.integers(0, n_muni, n_pop).astype(np.int32), rng.random(n_muni) < 0.7,
+            rng.integers(0, n_muni, n_pop).astype(np.int32)[registered], rng.random(n_muni) < 0.7,
             rng.integers(0, tiers + 1, n_pop).astype(np.int8), rng.random(tiers + 1) < 0.7,
             rng.integers(0, 120, n_pop).astype(np.int32), 26,
             rng.integers(0, 5, n_pop).astype(np.int8), rng.random(5) < 0.6, ended,
             int(NO_WEEK), week, 13)
     got, want = referable(*args), referable_reference(*args)
     assert len(want) > 50 and got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed,n,m", [(0, 1000, 300), (1, 0, 50), (2, 200, 0), (3, 5, 400)])
+def test_table_moves_in_place_equal_numpy(seed, n, m):
+    """The spell table's in-place passes (sim/spells.py) do what np.insert and a take do."""
+    rng = np.random.default_rng(seed)
+    for dtype in (np.float64, np.int32, np.int16, np.int8):
+        old = rng.integers(-100, 100, n).astype(dtype)
+        at = np.sort(rng.integers(0, n + 1, m))
+        values = rng.integers(-100, 100, m).astype(dtype)
+        column = np.zeros(n + m + 7, dtype)  # with headroom, as the table keeps it
+        column[:n] = old
+        insert_rows(column, n, at, values)
+        assert column[:n + m].tobytes() == np.insert(old, at, values).tobytes()
+        kept = np.flatnonzero(rng.random(n + m) < 0.6)
+        want = column[kept].copy()
+        compact_rows(column, kept)
+        assert column[:len(kept)].tobytes() == want.tobytes()
