@@ -2,7 +2,7 @@
 national_fi at a small labour-force share: all their municipalities and local labour markets,
 co-financing on in Finland), the weekly table, the ledger and the municipal table are the same
 bit for bit with the fused kernels or the NumPy code they replaced (payments, matching counts,
-the matching kernel's inputs, the meetings' scan, search effort, the register's passes,
+the matching kernel's inputs, the meetings' scan and queue, search effort, the register's passes,
 counter-based draws), with seeker agents or without, with 1 or 2 Numba threads. Timings are
 `reformsim bench`'s, not these tests'.
 """
@@ -25,7 +25,7 @@ from sim.kernels.benefits_reference import benefit_week_reference
 from sim.kernels.cofinancing import cofinanced_days_reference
 from sim.kernels.effort import expected_effort_reference
 from sim.kernels.gather import seekers_by_market_reference
-from sim.kernels.meetings import meetings_scan_reference
+from sim.kernels.meetings import draw_order_reference, meetings_scan_reference
 from sim.kernels.register import (
     in_scheme_reference,
     referable_reference,
@@ -78,6 +78,7 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.labour_market, "tally", tally_reference)
     monkeypatch.setattr(sim.labour_market, "seekers_by_market", seekers_by_market_reference)
     monkeypatch.setattr(sim.agents.employment_service, "meetings_scan", meetings_scan_reference)
+    monkeypatch.setattr(sim.agents.employment_service, "draw_order", draw_order_reference)
     monkeypatch.setattr(sim.register, "still_searching", still_searching_reference)
     monkeypatch.setattr(sim.register, "spell_clock", spell_clock_reference)
     monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)

@@ -28,7 +28,7 @@ from sim.agents.seeker import DISCOURAGEMENT_WEEKS
 from sim.indicators import REGISTRATION_BANDS, band_name
 from sim.kernels import rng
 from sim.kernels.effort import expected_effort
-from sim.kernels.meetings import meetings_scan
+from sim.kernels.meetings import draw_order, meetings_scan
 from sim.kernels.register import reprofile_due
 from sim.population import NO_WEEK, Status
 from sim.week import Week
@@ -232,8 +232,8 @@ class EmploymentService(mesa.Agent):
         first = pop.last_meeting_week[waiting] == NO_WEEK
         need = np.where(first, sm.first_meeting_hours, sm.meeting_hours)
         office = self._office(waiting)
-        order = np.lexsort((rng.uniforms(self.model.seed, S_MEETINGS, week, waiting, 0),
-                            *self._priority(waiting), office))
+        order = draw_order(rng.uniforms(self.model.seed, S_MEETINGS, week, waiting, 0),
+                           *self._priority(waiting), office)
         used = np.cumsum(need[order])
         counts = np.bincount(office, minlength=self.offices.n)
         before = np.r_[0.0, used][np.r_[0, np.cumsum(counts)][:-1]]  # hours of earlier offices

@@ -1,6 +1,7 @@
 """The meetings stage's pass over the registered seekers (Numba): seekers by office and by
 local labour market, and whose meeting is due this week, split into those in a provider's
-service (met there) and those waiting for a caseworker.
+service (met there) and those waiting for a caseworker; and the waiting queue's order
+(`draw_order`, a radix sort equal to the np.lexsort it replaced).
 
 Why: the NumPy version (`meetings_scan_reference`, held equal to it bit for bit in
 tests/kernels/test_meetings.py) gathered five population columns of millions of rows over the
@@ -51,3 +52,66 @@ def meetings_scan_reference(seekers, municipality, office_of, market, next_meeti
     due = (nxt != no_week) & (nxt <= week)
     in_svc = status[seekers] == in_service
     return by_office, by_market, seekers[due & in_svc], seekers[due & ~in_svc]
+
+
+DIGIT = np.uint64(16)  # bits a radix pass sorts on
+MASK = np.uint64(0xFFFF)
+
+
+@njit(cache=True)
+def _radix_pass(order, digits, shift, out, counts):
+    """`order` stably sorted by the 16-bit digit of `digits[order]` at `shift`, into `out`."""
+    counts[:] = 0
+    for i in order:
+        counts[((digits[i] >> shift) & MASK) + np.uint64(1)] += 1
+    for d in range(1, counts.shape[0]):
+        counts[d] += counts[d - 1]
+    for i in order:
+        d = (digits[i] >> shift) & MASK
+        out[counts[d]] = i
+        counts[d] += 1
+
+
+@njit(cache=True)
+def _radix_order(draw_bits, keys):
+    n = draw_bits.shape[0]
+    order = np.arange(n)
+    out = np.empty(n, np.int64)
+    counts = np.empty(65537, np.int64)
+    for p in range(4):  # the draws' bits: for draws >= 0 their order is the numbers' order
+        _radix_pass(order, draw_bits, np.uint64(p) * DIGIT, out, counts)
+        order, out = out, order
+    digits = np.empty(n, np.uint64)
+    for r in range(keys.shape[0]):
+        if n == 0:
+            break
+        lo = keys[r].min()
+        span = np.uint64(keys[r].max() - lo)
+        for i in range(n):
+            digits[i] = np.uint64(keys[r, i] - lo)
+        shift = np.uint64(0)
+        while True:  # as many 16-bit passes as the key's range needs
+            _radix_pass(order, digits, shift, out, counts)
+            order, out = out, order
+            shift += DIGIT
+            if shift >= np.uint64(64) or (span >> shift) == np.uint64(0):
+                break
+    return order
+
+
+def draw_order(draws, *keys):
+    """`np.lexsort((draws, *keys))`: indices sorted by the last key, then the one before, ...,
+    then by `draws` (floats >= 0), ties in index order. A stable LSD radix sort, so a pass
+    costs O(n) rather than a comparison sort's O(n log n): the meeting queue's order (by
+    office, priority, then a draw) was 4 ms of a national week as np.lexsort."""
+    draws = np.ascontiguousarray(draws, dtype=np.float64)
+    if np.any(draws < 0):
+        raise ValueError("draw_order sorts draws >= 0 by their bits")
+    stacked = (np.stack([np.asarray(k, dtype=np.int64) for k in keys]) if keys
+               else np.empty((0, len(draws)), dtype=np.int64))
+    return _radix_order(draws.view(np.uint64), stacked)
+
+
+def draw_order_reference(draws, *keys):
+    """The NumPy code `draw_order` replaced (EmploymentService.hold_meetings before)."""
+    return np.lexsort((draws, *keys))

@@ -7,7 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.kernels.meetings import meetings_scan, meetings_scan_reference
+from sim.kernels.meetings import (
+    draw_order,
+    draw_order_reference,
+    meetings_scan,
+    meetings_scan_reference,
+)
 from sim.population import NO_WEEK, Status
 
 
@@ -29,3 +34,21 @@ def test_scan_equals_numpy_twin(seed, n_pop, n_seekers, week):
     for g, w in zip(got, want, strict=True):
         assert g.dtype == w.dtype and g.shape == w.shape
         assert g.tobytes() == w.tobytes()
+
+
+@pytest.mark.parametrize("seed,n", [(0, 5000), (1, 1), (2, 0), (3, 300)])
+def test_the_queue_order_equals_lexsort(seed, n):
+    """The meeting queue's radix sort equals np.lexsort: ties in the draw kept in index order,
+    keys of small and of huge ranges, negative keys, one key or none."""
+    rng = np.random.default_rng(seed)
+    draws = rng.random(n)
+    draws[: n // 10] = draws[n // 10: 2 * (n // 10)]  # tied draws
+    draws[: n // 20] = 0.0
+    office = rng.integers(0, 40, n)
+    due = rng.integers(-30, 30, n)
+    huge = rng.integers(-2**40, 2**40, n)
+    for keys in ((due, office), (due, -huge, office), (office,), ()):
+        assert np.array_equal(draw_order(draws, *keys), draw_order_reference(draws, *keys))
+    if n:
+        with pytest.raises(ValueError):
+            draw_order(-draws - 1.0, office)
