@@ -113,7 +113,8 @@ class LabourMarket:
 
     def _record(self, week: Week) -> None:
         pop, row, seekers, hired = self.pop, week.row, week.seekers, week.hired
-        week.counts = tally(seekers, week.is_hired, week.sent, pop.spell_weeks, pop.tier,
+        start = self.register.spells(seekers)["spell_start"]
+        week.counts = tally(seekers, week.is_hired, week.sent, start, week.number, pop.tier,
                             pop.treated, SPELL_STARTS, REGISTRATION_STARTS, self.tiers)
         by_band, _, by_tier, _ = week.counts
         row["seekers"] = len(seekers)
@@ -198,7 +199,8 @@ class LabourMarket:
         spells = self.register.spells(seekers)
         order, seeker_ptr, seeker_id, occ, skill, spell, applications, boost = \
             seekers_by_market(seekers, spells["market"], spells["occupation"], spells["skill"],
-                              pop.spell_weeks, applications, boost, self.world.n_markets)
+                              spells["spell_start"], week, applications, boost,
+                              self.world.n_markets)
         vac = self.vacancies
         inputs = dict(
             seed=self.seed,

@@ -243,8 +243,11 @@ class ReformModel(mesa.Model):
         assert (pop.benefit[~pop.searching()] == Benefit.NONE).all(), "benefit without spell"
         tiers = pop.tier[searching]
         assert (tiers >= 1).all() and (tiers <= self.config.tiers).all(), "tier out of range"
-        for name, values in self.register.spells(self.registered).items():
+        spells = self.register.spells(self.registered)
+        for name, values in spells.items():
             assert np.array_equal(values, getattr(pop, name)[searching]), f"spell table: {name}"
+        assert np.array_equal(pop.spell_weeks[searching], self.week - spells["spell_start"]), (
+            "a spell's weeks are the weeks since it started")
         if self.config.run.seeker_agents:
             assert sorted(self.seekers) == self.registered.tolist(), "seeker agents out of sync"
         service = pop.status == Status.IN_SERVICE

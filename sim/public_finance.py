@@ -76,7 +76,7 @@ class PublicFinance:
         spells = model.register.spells(seekers)
         kind, days, amount, cofinanced, muni, by_muni, assisted = benefit_week(
             seekers, pop.benefit, pop.benefit_days, pop.sanction_days, spells["spell_start"],
-            pop.spell_weeks, spells["wage"], spells["insured"], spells["municipality"], n_muni,
+            week, spells["wage"], spells["insured"], spells["municipality"], n_muni,
             model.seed, S_TAKE_UP, *args_of(b))
         households = [m.households for m in model.municipalities]
         for category, per in zip(b.categories, by_muni, strict=True):

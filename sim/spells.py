@@ -10,7 +10,9 @@ merge in those who joined, without allocating.
 
 The columns are set before a person registers and not changed while registered, except `wage`
 (set at hire, the week the person leaves) and `skill` (raised in a service): those writers call
-`refresh`. ReformModel.check_invariants holds the table equal to the population's columns.
+`refresh`. A spell's length needs no column of its own here: until the week's spell clock it is
+`week - spell_start`, and the passes compute it so. ReformModel.check_invariants holds the table
+equal to the population's columns, and `spell_weeks` to the weeks since `spell_start`.
 """
 
 from __future__ import annotations

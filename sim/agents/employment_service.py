@@ -136,7 +136,8 @@ class EmploymentService(mesa.Agent):
 
     def reprofile(self, seekers: np.ndarray, week: int) -> None:
         every = self.model.config.profiling.reprofile_weeks
-        self.profile(reprofile_due(seekers, self.model.population.spell_weeks, every), week)
+        start = self.model.register.spells(seekers)["spell_start"]
+        self.profile(reprofile_due(seekers, start, week, every), week)
 
     # ------------------------------------------------------------------------ the regimes
     def _per_regime(self, persons: np.ndarray, name: str) -> np.ndarray:
@@ -277,8 +278,8 @@ class EmploymentService(mesa.Agent):
         a while (the threat effect, `sanction_compliance_gain`)."""
         pop, sm, lm = self.model.population, self.rules, self.model.config.labour_market
         week = self.model.week
-        age_band = self.model.register.spells(seekers)["age_band"]
-        rate = expected_effort(seekers, pop.spell_weeks, age_band, pop.status,
+        spells = self.model.register.spells(seekers)
+        rate = expected_effort(seekers, spells["spell_start"], spells["age_band"], pop.status,
                                pop.last_meeting_week, int(Status.REGISTERED), int(NO_WEEK), week,
                                lm.applications, lm.effort_by_age, lm.effort_decline,
                                DISCOURAGEMENT_WEEKS, sm.meeting_effort_gain,

@@ -65,7 +65,7 @@ def _take_up_draw(seed, stream, start, person, sub):
 
 
 @njit(cache=True, nogil=True)
-def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, spell_weeks,
+def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, week,
                   wage, insured, municipality, seed, stream, steps, workdays, base, share,
                   insurance_days, basic_daily, basic_days, follow_rate, follow_cap,
                   follow_floor, wait_weeks, follow_take_up, follow_after_basic,
@@ -82,7 +82,8 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
         used = benefit_days[p]
         exhausted = ((k == INSURANCE and used >= insurance_days)
                      or (k == BASIC and used >= basic_days))
-        waited = (k == NONE or k == ASSISTANCE) and spell_weeks[p] >= wait_weeks
+        waited = ((k == NONE or k == ASSISTANCE)
+                  and week - np.int64(spell_start[i]) >= wait_weeks)
         if exhausted or waited:
             takes = _take_up_draw(seed, stream, spell_start[i], p,
                                   SUB_FOLLOW_ON) < follow_take_up
@@ -133,14 +134,15 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, sp
         days[i] = d
 
 
-def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spell_weeks, wage,
+def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, week, wage,
                  insured, municipality, n_muni, seed, stream, *rules, threads=None):
     """This week's benefit of each seeker and what it pays. Updates `benefit`, `benefit_days`
     and `sanction_days` in place; returns per seeker (kind, days paid, amount, co-financed
     amount a day, municipality) and by municipality the amounts of the three state benefits
     (3, n_muni) and the number drawing social assistance. `rules` are `args_of`'s.
     `spell_start`, `wage`, `insured` and `municipality` are per seeker (the register's spell
-    table, sim/register.py), the other columns per person.
+    table, sim/spells.py), the other columns per person; a spell has run `week - spell_start`
+    weeks.
 
     Seekers are independent, so fixed chunks of them run in threads (a chunk sums by
     municipality in seeker order; chunks' sums are added in chunk order): the numbers depend
@@ -157,7 +159,7 @@ def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, spe
     def run(k):
         lo, hi = spans[k]
         _benefit_rows(seekers[lo:hi], benefit, benefit_days, sanction_days,
-                      spell_start[lo:hi], spell_weeks, wage[lo:hi], insured[lo:hi],
+                      spell_start[lo:hi], week, wage[lo:hi], insured[lo:hi],
                       municipality[lo:hi], seed, stream, *rules,
                       kind[lo:hi], days[lo:hi], amount[lo:hi], cofinanced[lo:hi],
                       muni[lo:hi], by_muni[k], assisted[k])

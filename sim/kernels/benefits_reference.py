@@ -36,7 +36,7 @@ def _insurance_daily(steps, wage, day, workdays, base, share):
 
 
 def benefit_week_reference(seekers, benefit, benefit_days, sanction_days, spell_start,
-                           spell_weeks, wage, insured, municipality, n_muni, seed, stream,
+                           week, wage, insured, municipality, n_muni, seed, stream,
                            steps, workdays, base, share, insurance_days, basic_daily,
                            basic_days, follow_rate, follow_cap, follow_floor, wait_weeks,
                            follow_take_up, follow_after_basic, assistance_take_up,
@@ -48,7 +48,7 @@ def benefit_week_reference(seekers, benefit, benefit_days, sanction_days, spell_
     used = benefit_days[seekers]
     exhausted = ((kind == INSURANCE) & (used >= insurance_days)) | (
         (kind == BASIC) & (used >= basic_days))
-    waited = np.isin(kind, NO_STATE_BENEFIT) & (spell_weeks[seekers] >= wait_weeks)
+    waited = np.isin(kind, NO_STATE_BENEFIT) & (week - spell_start.astype(np.int64) >= wait_weeks)
     moving = exhausted | waited
     if moving.any():
         who = seekers[moving]

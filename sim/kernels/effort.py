@@ -29,25 +29,26 @@ def meeting_lift(gain: float, weeks: float) -> np.ndarray:
     return lift
 
 
-def expected_effort(seekers, spell_weeks, age_band, status, last_meeting_week, searching,
+def expected_effort(seekers, spell_start, age_band, status, last_meeting_week, searching,
                     no_week, week, applications, effort_by_age, effort_decline, horizon, gain,
                     weeks):
     """Applications a week of each of `seekers`: `applications` times the age band's factor,
     falling by `effort_decline` over `horizon` weeks of spell, raised by `gain * exp(-weeks
     since the last meeting / weeks)` for those in open search who have met a caseworker.
-    `age_band` is per seeker (the register's spell table), the other columns per person."""
-    return _effort_rows(seekers, spell_weeks, age_band, status, last_meeting_week, searching,
+    `spell_start` and `age_band` are per seeker (the register's spell table; a spell has run
+    `week - spell_start` weeks), the other columns per person."""
+    return _effort_rows(seekers, spell_start, age_band, status, last_meeting_week, searching,
                         no_week, week, applications, np.asarray(effort_by_age, np.float64),
                         effort_decline, horizon, meeting_lift(gain, weeks))
 
 
 @njit(cache=True)
-def _effort_rows(seekers, spell_weeks, age_band, status, last_meeting_week, searching, no_week,
+def _effort_rows(seekers, spell_start, age_band, status, last_meeting_week, searching, no_week,
                  week, applications, effort_by_age, effort_decline, horizon, lift):
     out = np.empty(len(seekers))
     for i in range(len(seekers)):
         p = seekers[i]
-        spell = min(spell_weeks[p], horizon) / horizon
+        spell = min(week - np.int64(spell_start[i]), horizon) / horizon
         rate = applications * effort_by_age[age_band[i]]
         rate = rate * (1.0 - effort_decline * spell)
         last = last_meeting_week[p]
@@ -59,12 +60,12 @@ def _effort_rows(seekers, spell_weeks, age_band, status, last_meeting_week, sear
     return out
 
 
-def expected_effort_reference(seekers, spell_weeks, age_band, status, last_meeting_week,
+def expected_effort_reference(seekers, spell_start, age_band, status, last_meeting_week,
                               searching, no_week, week, applications, effort_by_age,
                               effort_decline, horizon, gain, weeks):
     """The NumPy code `expected_effort` replaced (seeker.search_effort and the meeting lift of
     EmploymentService.expected_applications): the exponential evaluated per seeker."""
-    spell = np.minimum(spell_weeks[seekers], horizon) / horizon
+    spell = np.minimum(week - spell_start.astype(np.int64), horizon) / horizon
     rate = applications * np.asarray(effort_by_age)[age_band]
     rate = rate * (1.0 - effort_decline * spell)
     last = last_meeting_week[seekers].astype(np.int64)

@@ -67,15 +67,15 @@ def referable(registered, status, searching, municipality, allowed, tier, tier_o
 
 
 @njit(cache=True)
-def reprofile_due(registered, spell_weeks, every):
+def reprofile_due(registered, spell_start, week, every):
     """The persons of `registered` (in order) whose spell has just run a whole number of
-    `every` weeks: profiled again this week."""
+    `every` weeks in `week`: profiled again. `spell_start` is per seeker (the spell table)."""
     out = np.empty(len(registered), np.int64)
     n = 0
-    for p in registered:
-        spell = spell_weeks[p]
+    for i in range(len(registered)):
+        spell = week - np.int64(spell_start[i])
         if spell > 0 and spell % every == 0:
-            out[n] = p
+            out[n] = registered[i]
             n += 1
     return out[:n].copy()
 
@@ -132,9 +132,9 @@ def referable_reference(registered, status, searching, municipality, allowed, ti
                & (spell_weeks[reg] >= min_spell_weeks) & benefit_ok[benefit[reg]] & rested]
 
 
-def reprofile_due_reference(registered, spell_weeks, every):
+def reprofile_due_reference(registered, spell_start, week, every):
     """The NumPy code `reprofile_due` replaced (EmploymentService.reprofile before)."""
-    spell = spell_weeks[registered]
+    spell = week - spell_start.astype(np.int64)
     return registered[(spell % every == 0) & (spell > 0)]
 
 

@@ -24,12 +24,13 @@ def _band(starts, x):
 
 
 @njit(cache=True)
-def tally(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts, other_starts,
-          n_tiers):
+def tally(seekers, is_hired, sent, spell_start, week, tier, treated, band_starts,
+          other_starts, n_tiers):
     """Seekers and hires by spell band (bands from `band_starts`, the last open-ended; again
     for `other_starts`) and by tier 0..n_tiers, and seekers, hires and applications sent of
     the untreated (0) and the treated (1). Returns (by_band (2, bands), by_other (2, other
-    bands), by_tier (2, n_tiers + 1), by_group (3, 2))."""
+    bands), by_tier (2, n_tiers + 1), by_group (3, 2)). A spell has run `week - spell_start`
+    weeks (`spell_start` per seeker, the register's spell table)."""
     by_band = np.zeros((2, band_starts.shape[0]), np.int64)
     by_other = np.zeros((2, other_starts.shape[0]), np.int64)
     by_tier = np.zeros((2, n_tiers + 1), np.int64)
@@ -37,7 +38,7 @@ def tally(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts, othe
     for i in range(seekers.shape[0]):
         p = seekers[i]
         h = 1 if is_hired[i] else 0
-        spell = spell_weeks[p]
+        spell = week - np.int64(spell_start[i])
         b = _band(band_starts, spell)
         if b >= 0:
             by_band[0, b] += 1
@@ -57,10 +58,10 @@ def tally(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts, othe
     return by_band, by_other, by_tier, by_group
 
 
-def tally_reference(seekers, is_hired, sent, spell_weeks, tier, treated, band_starts,
+def tally_reference(seekers, is_hired, sent, spell_start, week, tier, treated, band_starts,
                     other_starts, n_tiers):
     """`tally` in NumPy, as the stages counted before."""
-    spell = spell_weeks[seekers]
+    spell = week - spell_start.astype(np.int64)
 
     def by_bands(starts):
         band = np.searchsorted(starts, spell, side="right") - 1

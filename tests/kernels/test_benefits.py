@@ -18,8 +18,9 @@ from sim.kernels.benefits import args_of, benefit_week
 from sim.kernels.benefits_reference import benefit_week_reference
 from sim.rules.benefits import BenefitRules
 
-COLUMNS = ("benefit", "benefit_days", "sanction_days", "spell_start", "spell_weeks", "wage",
-           "insured", "municipality")
+COLUMNS = ("benefit", "benefit_days", "sanction_days", "spell_start", "wage", "insured",
+           "municipality")
+WEEK = 600  # spells of 0 to 300 weeks
 PER_SEEKER = ("spell_start", "wage", "insured", "municipality")  # the register's spell table
 
 
@@ -30,8 +31,7 @@ def random_state(seed: int, n: int, n_muni: int) -> dict:
         "benefit_days": rng.integers(0, 460, n).astype(np.int32),
         "sanction_days": np.where(rng.random(n) < 0.2, rng.integers(0, 12, n), 0).astype(
             np.int32),
-        "spell_start": rng.integers(-400, 600, n).astype(np.int32),
-        "spell_weeks": rng.integers(0, 300, n).astype(np.int32),
+        "spell_start": rng.integers(WEEK - 300, WEEK + 1, n).astype(np.int32),
         "wage": rng.lognormal(np.log(30_000.0), 0.5, n),
         "insured": rng.integers(0, 3, n).astype(np.int8),
         "municipality": rng.integers(0, n_muni, n).astype(np.int32),
@@ -46,6 +46,7 @@ def run_both(system: str, seed: int, n: int = 3000, n_muni: int = 7, **rules):
     for name, fn in (("kernel", benefit_week), ("twin", benefit_week_reference)):
         cols = {k: v.copy() for k, v in state.items()}
         args = [cols[c][seekers] if c in PER_SEEKER else cols[c] for c in COLUMNS]
+        args.insert(COLUMNS.index("spell_start") + 1, WEEK)
         result = fn(seekers, *args, n_muni, 20260101 + seed, 12345, *args_of(b))
         out[name] = (cols, result)
     return out

@@ -22,7 +22,8 @@ def test_effort_equals_numpy_twin(seed, gain, weeks):
     last = (week - np.minimum(rng.geometric(0.02, n_pop), 30_000)).astype(np.int32)
     last[rng.random(n_pop) < 0.3] = NO_WEEK
     last[:50] = week  # met this week
-    args = (seekers, spell, age[seekers], status, last, int(Status.REGISTERED), int(NO_WEEK),
+    start = (week - spell[seekers]).astype(np.int32)
+    args = (seekers, start, age[seekers], status, last, int(Status.REGISTERED), int(NO_WEEK),
             week, 1.3, (1.2, 1.0, 0.7), 0.4, 104, gain, weeks)
     got, want = expected_effort(*args), expected_effort_reference(*args)
     assert got.dtype == want.dtype and got.tobytes() == want.tobytes()

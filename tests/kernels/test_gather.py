@@ -23,8 +23,10 @@ def test_gather_equals_numpy_twin(seed, n_pop, n_seekers, n_markets):
     apps = rng.uniform(0.0, 5.0, n_seekers).astype(np.float32)
     boost = rng.uniform(0.0, 0.3, n_seekers)
     per_seeker = (market[seekers], occupation[seekers], skill[seekers])
-    got = seekers_by_market(seekers, *per_seeker, spell, apps, boost, n_markets)
-    want = seekers_by_market_reference(seekers, *per_seeker, spell, apps, boost, n_markets)
+    start, week = (50 - spell[seekers]).astype(np.int32), 50
+    got = seekers_by_market(seekers, *per_seeker, start, week, apps, boost, n_markets)
+    want = seekers_by_market_reference(seekers, *per_seeker, start, week, apps, boost,
+                                       n_markets)
     for g, w in zip(got, want, strict=True):
         assert g.dtype == w.dtype and g.shape == w.shape
         assert g.tobytes() == w.tobytes()

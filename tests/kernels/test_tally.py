@@ -13,14 +13,16 @@ def test_tally_equals_its_twin(seed):
     rng = np.random.default_rng(seed)
     n, tiers = 20_000, 4
     seekers = np.sort(rng.choice(n, n // 3, replace=False)).astype(np.int64)
+    week = 400
+    start = rng.integers(0, 400, len(seekers)).astype(np.int32)  # spells of 0 to 400 weeks
     args = (seekers, rng.random(len(seekers)) < 0.05, rng.integers(0, 9, len(seekers)),
-            rng.integers(0, 400, n).astype(np.int32), rng.integers(0, tiers + 1, n).astype(np.int8),
-            rng.random(n) < 0.3)
+            start, week, rng.integers(0, tiers + 1, n).astype(np.int8), rng.random(n) < 0.3)
     for starts, other in ((np.array([0, 26, 52]), np.array([0, 4, 13, 26, 52])),
                           (np.array([0, 4, 13, 26, 52]), np.array([10, 300]))):
         got = tally(*args, starts, other, tiers)
         want = tally_reference(*args, starts, other, tiers)
         for a, b in zip(got, want, strict=True):
             assert np.array_equal(a, b)
-        assert got[0][0].sum() == len(seekers) and got[3][1].sum() == args[1].sum()
-        assert got[1][0].sum() == np.sum(args[3][seekers] >= other[0])
+        assert got[0][0].sum() == len(seekers) - np.sum(week - start < starts[0])
+        assert got[3][1].sum() == args[1].sum()
+        assert got[1][0].sum() == np.sum(week - start >= other[0])
