@@ -295,6 +295,25 @@ def test_event_queue_pops_exactly_the_persons_due_that_week():
     assert len(queue) == 0
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_event_queue_equals_a_bucket_per_week_across_blocks(seed):
+    """Events far ahead wait in blocks of weeks: weeks popped in order (from burn-in's negative
+    weeks on) hand out what a plain bucket per week would, events scheduled into a block
+    already reached included."""
+    rng = np.random.default_rng(seed)
+    queue, plain = EventQueue(), {}
+    for week in range(-150, 250):
+        if rng.random() < 0.7:
+            n = int(rng.integers(0, 40))
+            weeks = week + 1 + rng.geometric(rng.choice([0.3, 0.01, 0.002]), n)
+            persons = rng.integers(0, 10_000, n)
+            queue.schedule(weeks, persons)
+            for w, p in zip(weeks.tolist(), persons.tolist(), strict=True):
+                plain.setdefault(w, []).append(p)
+        assert queue.pop(week).tolist() == sorted(plain.pop(week, []))
+        assert len(queue) == sum(map(len, plain.values()))
+
+
 def test_separations_are_exactly_the_jobs_scheduled_to_end_that_week(small_config):
     model = ReformModel(small_config)
     pop = model.population
