@@ -40,8 +40,9 @@ CENTS = 100
 
 class Ledger:
     def __init__(self):
-        self._rows: dict[tuple[int, str, str, str], int] = defaultdict(int)
-        self._weeks: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        # week -> (payer, payee, category) -> öre, flows in the order first booked that week:
+        # a week's flows are read without building a key for each
+        self._weeks: dict[int, dict[tuple[str, str, str], int]] = defaultdict(dict)
 
     def pay(self, week: int, payer: str, payee: str, category: str, amount: float) -> None:
         """Book `amount` (currency units, rounded to the öre) from payer to payee."""
@@ -51,10 +52,8 @@ class Ledger:
             raise ValueError(f"a payment must be a finite amount >= 0, got {amount}")
         cents = int(round(float(amount) * CENTS))
         if cents:
-            key = (week, payer, payee, category)
-            if key not in self._rows:
-                self._weeks[week].append(key[1:])
-            self._rows[key] += cents
+            flows, flow = self._weeks[week], (payer, payee, category)
+            flows[flow] = flows.get(flow, 0) + cents
 
     def pay_each(self, week: int, payers: list[str], payees: list[str], category: str,
                  amounts: np.ndarray) -> None:
@@ -68,16 +67,22 @@ class Ledger:
             amount = amounts[np.argmax(bad)]
             raise ValueError(f"a payment must be a finite amount >= 0, got {amount}")
         cents = np.rint(amounts * CENTS).astype(np.int64)  # round half to even, as round()
+        flows, values = self._weeks[week], cents.tolist()
         for k in np.flatnonzero(cents).tolist():
-            key = (week, payers[k], payees[k], category)
-            if key not in self._rows:
-                self._weeks[week].append(key[1:])
-            self._rows[key] += int(cents[k])
+            flow = (payers[k], payees[k], category)
+            flows[flow] = flows.get(flow, 0) + values[k]
+
+    def _flows(self, week: int | None):
+        """(week, flows) of every week, or of one."""
+        if week is None:
+            return list(self._weeks.items())
+        return [(week, self._weeks[week])] if week in self._weeks else []
 
     def rows(self, week: int | None = None):
-        keys = (sorted(self._rows) if week is None
-                else [(week, *k) for k in self._weeks.get(week, [])])
-        return [(*key, self._rows[key] / CENTS) for key in keys]
+        if week is None:
+            return sorted((w, *flow, cents / CENTS) for w, flows in self._weeks.items()
+                          for flow, cents in flows.items())
+        return [(week, *flow, cents / CENTS) for flow, cents in self._weeks.get(week, {}).items()]
 
     def table(self) -> pa.Table:
         rows = self.rows()
@@ -91,11 +96,11 @@ class Ledger:
         })
 
     def _cents(self, by: str, week: int | None) -> dict[str, int]:
-        pos = {"payer": 1, "payee": 2, "category": 3}[by]
+        pos = {"payer": 0, "payee": 1, "category": 2}[by]
         out: dict[str, int] = defaultdict(int)
-        keys = self._rows if week is None else [(week, *k) for k in self._weeks.get(week, [])]
-        for key in keys:
-            out[key[pos]] += self._rows[key]
+        for _, flows in self._flows(week):
+            for flow, cents in flows.items():
+                out[flow[pos]] += cents
         return dict(out)
 
     def totals(self, by: str = "payer", week: int | None = None) -> dict[str, float]:
@@ -105,17 +110,17 @@ class Ledger:
     def spend(self, week: int | None = None) -> dict[tuple[str, str], float]:
         """Amounts by (payer, category): who pays what."""
         out: dict[tuple[str, str], int] = defaultdict(int)
-        keys = self._rows if week is None else [(week, *k) for k in self._weeks.get(week, [])]
-        for key in keys:
-            out[(key[1], key[3])] += self._rows[key]
+        for _, flows in self._flows(week):
+            for (payer, _, category), cents in flows.items():
+                out[(payer, category)] += cents
         return {k: v / CENTS for k, v in out.items()}
 
     def _balance_cents(self, week: int | None) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
-        keys = self._rows if week is None else [(week, *k) for k in self._weeks.get(week, [])]
-        for key in keys:
-            out[key[1]] -= self._rows[key]
-            out[key[2]] += self._rows[key]
+        for _, flows in self._flows(week):
+            for (payer, payee, _), cents in flows.items():
+                out[payer] -= cents
+                out[payee] += cents
         return dict(out)
 
     def balances(self, week: int | None = None) -> dict[str, float]:

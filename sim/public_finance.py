@@ -81,9 +81,7 @@ class PublicFinance:
         households = [m.households for m in model.municipalities]
         for category, per in zip(b.categories, by_muni, strict=True):
             model.ledger.pay_each(week, [STATE] * n_muni, households, category, per)
-        for m, n in zip(model.municipalities, assisted, strict=True):
-            m.pay_social_assistance(int(n), b.social_assistance_week(), week,
-                                    b.social_assistance_state_share)
+        self._pay_social_assistance(week, assisted, households)
 
         by_kind = np.bincount(kind, minlength=len(Benefit))
         paid = np.bincount(kind, weights=amount, minlength=len(Benefit))  # the audit's record
@@ -94,6 +92,19 @@ class PublicFinance:
         row["paid.state_transfer"] = float(self._transfer(week, muni, n_muni, staff).sum())
         self.accounts.record(week, seekers, hired)
         return row
+
+    def _pay_social_assistance(self, week: int, assisted: np.ndarray, households: list) -> None:
+        """A week of assistance for each resident seeker drawing it, paid by their
+        municipality; where the state finances a share (Finland's basic social assistance,
+        paid by Kela: about half, evidence.md 5.2), the state pays that share."""
+        b, ledger, munis = self.rules, self.model.ledger, self.model.municipalities
+        amount = assisted * b.social_assistance_week()
+        share = b.social_assistance_state_share
+        if share:
+            ledger.pay_each(week, [STATE] * len(munis), households, "social_assistance",
+                            amount * share)
+        ledger.pay_each(week, [m.payer for m in munis], households, "social_assistance",
+                        amount * (1.0 - share))
 
     def _cofinance(self, week, seekers, kind, days, cofinanced, muni, n_muni) -> dict:
         """Municipalities reimburse the state their share of co-financed benefit days; the

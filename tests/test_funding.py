@@ -134,14 +134,14 @@ def test_the_audit_finds_a_flow_booked_twice_dropped_or_in_the_wrong_category(tm
     m.run()
     assert not audit.audit(m)
     ledger, week = m.ledger, m.metrics.rows[-1]["week"]
-    rows = [k for k in ledger._rows if k[0] == week]
-    key = next(k for k in rows if k[3] == "social_assistance")
-    ledger._rows[key] *= 2  # booked twice
+    flows = ledger._weeks[week]  # (payer, payee, category) -> öre
+    key = next(k for k in flows if k[2] == "social_assistance")
+    flows[key] *= 2  # booked twice
     assert any("social_assistance" in p for p in audit.audit(m, [week]))
-    ledger._rows[key] //= 2
-    staff = next(k for k in rows if k[3] == "employment_service_staff")
-    moved = ledger._rows.pop(staff) / 100  # booked as a service instead
-    ledger.pay(*staff[:3], "provider_base_fee", moved)
+    flows[key] //= 2
+    staff = next(k for k in flows if k[2] == "employment_service_staff")
+    moved = flows.pop(staff) / 100  # booked as a service instead
+    ledger.pay(week, *staff[:2], "provider_base_fee", moved)
     problems = audit.audit(m, [week])
     assert any("employment_service_staff" in p for p in problems)
     assert any("services" in p for p in problems)

@@ -80,18 +80,6 @@ class Municipality(mesa.Agent):
     def receive(self, amount: float) -> None:
         self.budget += amount
 
-    def pay_social_assistance(self, recipients: int, weekly: float, week: int,
-                              state_share: float = 0.0) -> None:
-        """A week of assistance for each resident seeker drawing it; where the state finances
-        a share (Finland's basic social assistance, paid by Kela: about half, evidence.md 5.2),
-        the state pays that share."""
-        amount = recipients * weekly
-        if state_share:
-            self.model.ledger.pay(week, "state", self.households, "social_assistance",
-                                  amount * state_share)
-        self.model.ledger.pay(week, self.payer, self.households, "social_assistance",
-                              amount * (1.0 - state_share))
-
 
 def pilot_indicators(model, week) -> None:
     """Capability and residents' job finding of pilot and other municipalities this week
