@@ -16,8 +16,8 @@ import numpy as np
 
 from sim.agents.seeker import Seeker
 from sim.kernels import rng
-from sim.kernels.register import spell_clock, still_searching
-from sim.population import NO_WEEK, SEARCHING, Benefit, EventQueue, Status
+from sim.kernels.register import spell_clock
+from sim.population import NO_WEEK, Benefit, EventQueue, Status
 from sim.spells import Gathered, SpellTable
 from sim.week import Week
 
@@ -100,9 +100,17 @@ class Register:
                 self.seekers[row] = Seeker(self.model, row)
 
     def remove(self, persons: np.ndarray) -> None:
-        """Persons who left a searching status leave the index; their spell's rows reset."""
+        """Persons who left a searching status (hired, or out of the labour force) leave the
+        index; their spell's rows reset. Found by position, not by reading every seeker's
+        status: the index is sorted."""
         pop = self.pop
-        kept = still_searching(self.registered, pop.status, *map(int, SEARCHING))
+        at = np.searchsorted(self.registered, persons)
+        if not np.array_equal(self.registered[np.minimum(at, len(self.registered) - 1)],
+                              persons):
+            raise ValueError("only registered persons can leave the register")
+        kept = np.ones(len(self.registered), dtype=bool)
+        kept[at] = False
+        kept = np.flatnonzero(kept)
         self._registered = self.registered[kept]
         self.table.keep(kept)
         pop.benefit[persons] = Benefit.NONE

@@ -206,6 +206,15 @@ def test_the_weekly_passes_read_the_spell_table_not_scattered_rows(scenario, arm
     model.check_invariants()  # the table equals the population's columns
 
 
+def test_only_registered_persons_can_leave_the_register(small_config):
+    """The register finds leavers by position in its sorted index: anyone else is an error, not
+    a silent removal of whoever sits at that position."""
+    model = ReformModel(small_config)
+    outside = np.setdiff1d(np.arange(model.population.n), model.registered)[:3]
+    with pytest.raises(ValueError, match="only registered persons"):
+        model.register.remove(outside)
+
+
 def test_persons_are_conserved_and_each_is_in_exactly_one_status_every_week(small_config):
     model = ReformModel(small_config)
     check_week_zero = model.population.status_counts()

@@ -31,7 +31,6 @@ from sim.kernels.register import (
     referable_reference,
     reprofile_due_reference,
     spell_clock_reference,
-    still_searching_reference,
 )
 from sim.kernels.tally import tally_reference
 from sim.model import ReformModel
@@ -79,7 +78,6 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.labour_market, "seekers_by_market", seekers_by_market_reference)
     monkeypatch.setattr(sim.agents.employment_service, "meetings_scan", meetings_scan_reference)
     monkeypatch.setattr(sim.agents.employment_service, "draw_order", draw_order_reference)
-    monkeypatch.setattr(sim.register, "still_searching", still_searching_reference)
     monkeypatch.setattr(sim.register, "spell_clock", spell_clock_reference)
     monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)
     monkeypatch.setattr(sim.market.market, "in_scheme", in_scheme_reference)

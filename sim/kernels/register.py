@@ -1,9 +1,8 @@
-"""The register's weekly passes over its index (Numba): who is still searching after some left,
-another week in every open spell, who is due to be profiled again, who is in a scheme and who
-may be referred to one.
+"""The register's weekly passes over its index (Numba): another week in every open spell, who is
+due to be profiled again, who is in a scheme and who may be referred to one; and the spell
+table's moves in place (sim/spells.py).
 
-Why: `registered[np.isin(status[registered], SEARCHING)]` (twice a week, after hires and exits
-to inactivity) and `spell_weeks[registered] += 1` each gathered through full-size temporaries
+Why: `spell_weeks[registered] += 1` and the selections gathered through full-size temporaries
 over the ~400,000 seekers of a national week. One compiled loop reads each row once. Integers
 only, the index is sorted and unique, so the results are the NumPy twins' (`*_reference`, held
 equal in tests/kernels/test_register.py) exactly.
@@ -13,20 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
-
-
-@njit(cache=True)
-def still_searching(registered, status, searching, in_service):
-    """The positions in `registered` (in order) of the persons whose status is one of the two
-    searching ones."""
-    out = np.empty(len(registered), np.int64)
-    n = 0
-    for i in range(len(registered)):
-        s = status[registered[i]]
-        if s == searching or s == in_service:
-            out[n] = i
-            n += 1
-    return out[:n].copy()
 
 
 @njit(cache=True)
@@ -109,11 +94,6 @@ def spell_clock(registered, spell_weeks):
     """Another week in every open spell (in place)."""
     for p in registered:
         spell_weeks[p] += 1
-
-
-def still_searching_reference(registered, status, searching, in_service):
-    """The NumPy code `still_searching` replaced (sim/register.py's `remove` before)."""
-    return np.flatnonzero(np.isin(status[registered], (searching, in_service)))
 
 
 def in_scheme_reference(registered, status, scheme, in_service, sid):

@@ -17,8 +17,6 @@ from sim.kernels.register import (
     reprofile_due_reference,
     spell_clock,
     spell_clock_reference,
-    still_searching,
-    still_searching_reference,
 )
 from sim.population import NO_WEEK, SEARCHING
 
@@ -29,10 +27,6 @@ def test_register_passes_equal_numpy_twins(seed, n_pop, n_reg):
     rng = np.random.default_rng(seed)
     status = rng.integers(0, 4, n_pop).astype(np.int8)
     registered = np.sort(rng.choice(n_pop, n_reg, replace=False)).astype(np.int64)
-    codes = tuple(int(s) for s in SEARCHING)
-    got = still_searching(registered, status, *codes)
-    want = still_searching_reference(registered, status, *codes)
-    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
     spell = rng.integers(-5, 900, n_pop).astype(np.int32)
     for every in (1, 4, 13, 1000):
         start = (300 - spell[registered]).astype(np.int32)  # the week 300
