@@ -123,15 +123,17 @@ class PublicFinance:
         kind = kind[counted]
         for k in f.cofinanced:
             mine = kind == KINDS[k]
-            for j, band in enumerate(f.band_names()):
+            theirs, paid = municipal[mine], money[mine]  # each band's column summed as a
+            for j, band in enumerate(f.band_names()):    # contiguous copy: the same sums
                 key = f"cofinancing.{names[k]}.{band}"
-                row[key + ".municipal"] = float(municipal[mine, j].sum())
-                row[key + ".state"] = float(money[mine, j].sum() - municipal[mine, j].sum())
+                part = np.ascontiguousarray(theirs[:, j]).sum()
+                row[key + ".municipal"] = float(part)
+                row[key + ".state"] = float(np.ascontiguousarray(paid[:, j]).sum() - part)
         if not len(counted):
             return row
         owed = np.bincount(muni[counted], weights=municipal.sum(axis=1), minlength=n_muni)
-        for m, value in zip(self.model.municipalities, owed, strict=True):
-            self.model.ledger.pay(week, m.payer, STATE, "municipal_cofinancing", value)
+        self.model.ledger.pay_each(week, [m.payer for m in self.model.municipalities],
+                                   [STATE] * n_muni, "municipal_cofinancing", owed)
         return row
 
     def _staff_taken_over(self) -> np.ndarray:
