@@ -9,6 +9,8 @@ service. A provider with a free place takes the seeker unless it may refuse and 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from sim.agents.provider import Provider
@@ -30,29 +32,39 @@ def choose(market, week: int, referred: np.ndarray) -> dict:
         return counts
     load = np.bincount(pop.provider[market.participants()], minlength=len(market.providers))
     spare = {p.index: p.capacity - load[p.index] for p in providers}
-    active = rng.uniforms(model.seed, market.stream, 0, referred, 1) < c.active_choice_share
-    u_choice = rng.uniforms(model.seed, market.stream, week, referred, 2)
+    active = (rng.uniforms(model.seed, market.stream, 0, referred, 1)
+              < c.active_choice_share).tolist()
+    u_choice = rng.uniforms(model.seed, market.stream, week, referred, 2).tolist()
+    # the default for those who do not choose, when it is the same for everyone
+    default = [p for p in providers if p.in_house] if c.default == "in_house" else None
+    tiers = pop.tier[referred].tolist()
     placed, placed_with, chooser = [], [], []
+    referred_by_tier = [0] * len(counts["referred"])
+    accepted_by_tier = [0] * len(counts["accepted"])
     for k, person in enumerate(referred.tolist()):
-        tier = int(pop.tier[person])
-        order = preferences(market, person, providers, bool(active[k]), float(u_choice[k]),
-                            week)
+        tier = tiers[k]
+        order = (default if default is not None and not active[k] else
+                 preferences(market, person, providers, active[k], u_choice[k], week))
         order = [prov for prov in order if spare[prov.index] > 0]
         if not order:
             counts["queued"] += 1  # no free place: stays in open search, not a refusal
             continue
-        counts["referred"][tier - 1] += 1
+        referred_by_tier[tier - 1] += 1
         for prov in order:
             value = worth(market, prov, person) if c.refusal_allowed else 0.0
             if not prov.accepts(tier, value, c.refusal_allowed):
                 continue
             spare[prov.index] -= 1
-            prov.intake[week % len(prov.intake)] += 1
             placed.append(person)
             placed_with.append(prov)
-            chooser.append(bool(active[k]))
-            counts["accepted"][tier - 1] += 1
+            chooser.append(active[k])
+            accepted_by_tier[tier - 1] += 1
             break
+    counts["referred"] += referred_by_tier
+    counts["accepted"] += accepted_by_tier
+    taken = Counter(prov.index for prov in placed_with)
+    for prov in market.providers:
+        prov.intake[week % len(prov.intake)] += taken[prov.index]
     persons = np.array(placed, dtype=np.int64)
     enter_service(market, persons, placed_with, week)
     pop.active_chooser[persons] = chooser
