@@ -255,6 +255,8 @@ class ReformModel(mesa.Model):
         assert (pop.provider[~service] == -1).all(), "provider set outside a service"
         for qm in self.markets:
             parts = qm.participants()
+            assert np.array_equal(parts, np.flatnonzero(service & (pop.scheme == qm.sid))), (
+                f"{qm.name}: participants out of date")
             load = np.bincount(pop.provider[parts], minlength=len(qm.providers))
             for prov in qm.providers:
                 assert load[prov.index] <= prov.capacity, f"{prov.name} over capacity"

@@ -55,6 +55,7 @@ class Market:
         self.events = {"entered": 0, "exited": 0, "excluded": 0, "tenders": 0, "switches": 0}
         self._intake = choice.no_intake(model.config.tiers)
         self.rank_correlations: list[float] = []  # stars vs effectiveness, each rating
+        self._parts, self._parts_of = None, None  # participants, and the index they came from
         if scheme.choice.in_house:
             providers.add_in_house(self)
         if scheme.choice.entry == "free":
@@ -193,10 +194,21 @@ class Market:
         return [p for p in self.providers if p.active]
 
     def participants(self) -> np.ndarray:
-        """Persons in this scheme's service (sorted)."""
-        pop = self.model.population
-        return in_scheme(self.model.registered, pop.status, pop.scheme, int(Status.IN_SERVICE),
-                         self.sid)
+        """Persons in this scheme's service (sorted, read-only). Found again only when the
+        register's index changed or someone entered or left this service (`changed`): the
+        stages ask a dozen times a week, and each search is a pass over every seeker."""
+        registered = self.model.registered
+        if self._parts_of is not registered:
+            pop = self.model.population
+            parts = in_scheme(registered, pop.status, pop.scheme, int(Status.IN_SERVICE),
+                              self.sid)
+            parts.flags.writeable = False
+            self._parts, self._parts_of = parts, registered
+        return self._parts
+
+    def changed(self) -> None:
+        """Someone entered or left this service."""
+        self._parts_of = None
 
     @functools.cached_property
     def payers_by_name(self) -> tuple[list, np.ndarray]:
