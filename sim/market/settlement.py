@@ -34,8 +34,9 @@ def settle(market, week: Week) -> None:
             _book(market, week.number, parts[mine], prov.name, "provider_base_fee", fees[mine])
             revenue[prov.index] += fees[mine].sum()
     results_paid, n_results, n_sustained = 0.0, 0, 0
-    for person, prov_index, hire_week, tier in market.outcomes.results_due(week.number):
-        sustained = (pop.status[person] == Status.EMPLOYED and pop.hire_week[person] == hire_week)
+    due = list(market.outcomes.results_due(week.number))
+    lasted = _still_in_the_job(pop, due)
+    for (person, prov_index, _, tier), sustained in zip(due, lasted, strict=True):
         n_sustained += int(sustained)
         prov = market.providers[prov_index]
         prov.observe_result(sustained)
@@ -59,6 +60,14 @@ def settle(market, week: Week) -> None:
     week.row[n + "sustained_jobs"] = n_sustained
     week.row[n + "service_spend"] = float(fees.sum() + in_house_cost.sum() + results_paid)
     week.row[n + "in_house_cost"] = float(in_house_cost.sum())
+
+
+def _still_in_the_job(pop, due: list) -> list[bool]:
+    """For each (person, provider, hire week, tier) due: still in the job hired into."""
+    if not due:
+        return []
+    persons, _, hired, _ = (np.array(column) for column in zip(*due, strict=True))
+    return ((pop.status[persons] == Status.EMPLOYED) & (pop.hire_week[persons] == hired)).tolist()
 
 
 def _book(market, week: int, persons: np.ndarray, payee: str, category: str,
