@@ -236,6 +236,7 @@ class ReformModel(mesa.Model):
         assert pop.n == len(pop.status)
         assert self.status_counts() == pop.status_counts(), "status counts out of sync"
         assert np.isin(pop.status, [s.value for s in Status]).all(), "unknown status"
+        assert (np.diff(pop.municipality) >= 0).all(), "persons laid out by municipality"
         searching = np.flatnonzero(pop.searching())
         assert np.array_equal(searching, self.registered), "registered index out of sync"
         employed = pop.status == Status.EMPLOYED

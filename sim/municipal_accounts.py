@@ -56,7 +56,7 @@ class MunicipalAccounts:
         hires = (np.bincount(pop.municipality[hired], minlength=n) if hired is not None
                  else np.zeros(n, dtype=np.int64))
         self.weeks.append(int(week))
-        self._counts.append(np.stack([np.bincount(muni, minlength=n), hires,
+        self._counts.append(np.stack([pop.count_by_municipality(seekers, n), hires,
                                       by_scheme.sum(axis=0)]))
         self._capability.append(np.array([m.capability for m in model.municipalities]))
         self._scheme_parts.append(by_scheme)

@@ -175,6 +175,13 @@ class Population:
         pop.ui_member[:] = rng.uniforms(seed, s, 0, ids, 4) < ui_share
         return pop
 
+    def count_by_municipality(self, persons: np.ndarray, n: int) -> np.ndarray:
+        """How many of `persons` (sorted) live in each of the `n` municipalities: `build` lays
+        persons out municipality by municipality, so this is a search for where each one's
+        rows start, not a read of every person's row."""
+        starts = np.searchsorted(self.municipality, np.arange(n + 1))
+        return np.diff(np.searchsorted(persons, starts))
+
     def searching(self) -> np.ndarray:
         """Boolean mask of registered job seekers (open search or in a service)."""
         return (self.status == Status.REGISTERED) | (self.status == Status.IN_SERVICE)

@@ -215,6 +215,18 @@ def test_only_registered_persons_can_leave_the_register(small_config):
         model.register.remove(outside)
 
 
+def test_counting_persons_by_municipality_searches_the_layout(small_config):
+    """Persons are laid out municipality by municipality, so counting sorted persons by
+    municipality needs no read of their rows: the same counts as a bincount of the column."""
+    model = ReformModel(small_config)
+    pop, n = model.population, len(model.municipalities)
+    rng = np.random.default_rng(0)
+    for persons in (model.registered, np.sort(rng.choice(pop.n, 300, replace=False)),
+                    np.empty(0, dtype=np.int64)):
+        assert np.array_equal(pop.count_by_municipality(persons, n),
+                              np.bincount(pop.municipality[persons], minlength=n))
+
+
 def test_persons_are_conserved_and_each_is_in_exactly_one_status_every_week(small_config):
     model = ReformModel(small_config)
     check_week_zero = model.population.status_counts()

@@ -88,9 +88,8 @@ def pilot_indicators(model, week) -> None:
     pilot = np.array([m.spec.pilot for m in munis])
     weight = np.array([m.spec.labour_force for m in munis], dtype=float)
     capability = np.array([m.capability for m in munis])
-    pop, seekers = model.population, week.seekers
-    where = pop.municipality[seekers]
-    n = np.bincount(where, minlength=len(munis))
+    pop = model.population
+    n = pop.count_by_municipality(week.seekers, len(munis))
     hired = np.bincount(pop.municipality[week.hired], minlength=len(munis))
     for group, mask in (("pilots", pilot), ("others", ~pilot)):
         if mask.any():
