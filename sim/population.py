@@ -179,7 +179,9 @@ class Population:
         """How many of `persons` (sorted) live in each of the `n` municipalities: `build` lays
         persons out municipality by municipality, so this is a search for where each one's
         rows start, not a read of every person's row."""
-        starts = np.searchsorted(self.municipality, np.arange(n + 1))
+        # keys of the column's own type: other keys would copy the column to search it
+        firsts = np.arange(n + 1, dtype=self.municipality.dtype)
+        starts = np.searchsorted(self.municipality, firsts)
         return np.diff(np.searchsorted(persons, starts))
 
     def searching(self) -> np.ndarray:
