@@ -2,8 +2,9 @@
 
 A stage reads what earlier stages left here and adds its own: who registered, who searched
 with how many applications, who was hired. The week's indicator values go into `row`, under
-keys declared in sim/indicators.py. Person arrays hold population rows; `seekers` and `hired`
-are sorted, and `applications`, `boost` and `sent` run parallel to `seekers`.
+keys declared in sim/indicators.py. Person arrays hold population rows; `seekers` are sorted,
+`hired` come in the order of local labour markets (the matching kernel's), and `applications`,
+`boost` and `sent` run parallel to `seekers`.
 """
 
 from __future__ import annotations
