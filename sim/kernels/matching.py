@@ -53,7 +53,6 @@ S_CONTACT = stream_id("employer-contacts")
 S_CONTACT_SCREEN = stream_id("employer-contact-screening")
 MAX_APPS = 64  # at most this many applications per seeker, and contacts per vacancy, a week
 SQRT3 = 1.7320508075688772  # the double nearest sqrt(3); a literal so both twins share it
-NOISE_MAX = 2.0 * SQRT3  # the Irwin-Hall(4) noise never exceeds it (four draws below 1)
 
 
 @njit(cache=True, inline="always")
@@ -65,10 +64,7 @@ def _draw_count(rate, k):
         return 0
     fl = np.floor(rate)
     n = int(fl)
-    frac = rate - fl
-    if frac > 0.0 and uniform_at(k, 0) < frac:
-        n += 1
-    return n
+    return n + int(uniform_at(k, 0) < rate - fl)  # no branch: the coin flip is a draw's
 
 
 @njit(cache=True, inline="always")
@@ -85,13 +81,17 @@ def _noise(k, j):
 
 
 @njit(cache=True, inline="always")
-def _hopeless(top, threshold, best_row, best_val):
-    """True when a candidate whose screening score can be at most `top` can neither pass the
-    vacancy's threshold nor beat its best candidate so far: the four noise draws are then not
-    needed. Exact, not an approximation: the noise is below NOISE_MAX and rounding is
-    monotone, so such a candidate changes nothing; the twin, which screens every candidate,
-    gives the same hires."""
-    return top < threshold or (best_row >= 0 and top <= best_val)
+def _consider(best_row, best_val, lv, i, p, threshold):
+    """Candidate row `i`, scored `p`, becomes vacancy `lv`'s best if it passes the threshold
+    and beats the best so far (strict: on ties the candidate seen first stays). Written as
+    selects, not branches: whether a candidate passes is a coin flip to the CPU, and
+    mispredicted branches cost more than the screening draws themselves (so every candidate
+    is screened; skipping the draws of candidates who cannot win measured slower)."""
+    br = best_row[lv]
+    bv = best_val[lv]
+    better = (p >= threshold) & ((br < 0) | (p > bv))
+    best_row[lv] = i if better else br
+    best_val[lv] = p if better else bv
 
 
 @njit(cache=True, inline="always")
@@ -167,9 +167,7 @@ def _match_markets(
                 spell = seeker_spell[i]
                 capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
                 base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
-                top = base + abs(noise_sd) * NOISE_MAX
-                screened = False
-                k_screen = np.uint64(0)
+                k_screen = key(seed, S_SCREEN, week, pid)
                 for j in range(n):
                     x = uniform_at(k_app, 1 + 2 * j) * total
                     cell = c0 + _first_above(cum, a, x, n_occ)
@@ -179,18 +177,9 @@ def _match_markets(
                     if k > size - 1:
                         k = size - 1
                     v = start + k
-                    if _hopeless(top, vac_threshold[v], best_row[v - v0], best_val[v - v0]):
-                        continue
-                    if not screened:
-                        k_screen = key(seed, S_SCREEN, week, pid)
-                        screened = True
                     p = base + noise_sd * _noise(k_screen, j)
-                    if p >= vac_threshold[v]:
-                        lv = v - v0
-                        # seekers come in row order, so strict > keeps the lower row on ties
-                        if best_row[lv] < 0 or p > best_val[lv]:
-                            best_row[lv] = i
-                            best_val[lv] = p
+                    # seekers come in row order, so ties keep the lower row
+                    _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
 
             # 3. employers' contacts: the market's seekers grouped by occupation (row order)
             if contacts > 0.0 and nv > 0:
@@ -235,16 +224,8 @@ def _match_markets(
                             spell = seeker_spell[i]
                             capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
                             base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
-                            lv = v - v0
-                            if _hopeless(base + abs(noise_sd) * NOISE_MAX, vac_threshold[v],
-                                         best_row[lv], best_val[lv]):
-                                continue
                             p = base + noise_sd * _noise(k_screen, j)
-                            if p >= vac_threshold[v]:
-                                lv = v - v0
-                                if best_row[lv] < 0 or p > best_val[lv]:
-                                    best_row[lv] = i
-                                    best_val[lv] = p
+                            _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
 
             # 4.-5. offers: vacancies in row order, strict > keeps the lower vacancy row on ties
             best_wage = np.empty(s1 - s0, dtype=np.float64)
