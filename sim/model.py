@@ -198,6 +198,11 @@ class ReformModel(mesa.Model):
     def status_counts(self) -> dict[str, int]:
         return self.register.status_counts()
 
+    def schemes(self) -> list:
+        """One market per service scheme id (a reform may bring a market whose id an earlier
+        one had): each registered person in a service is among exactly one's participants."""
+        return list({m.sid: m for m in self.markets}.values())
+
     # ---------------------------------------------------------------------------- stages
     def _initial_state(self) -> None:
         """Start near the steady state: a share unemployed (more of the less skilled), spells

@@ -20,7 +20,6 @@ import numpy as np
 import pyarrow as pa
 
 from sim.ledger import SERVICES
-from sim.population import Status
 
 COUNTS = ("registered", "hires", "participants")
 MONEY = ("service_spend", "staff_cost", "cofinancing", "social_assistance", "transfer",
@@ -48,11 +47,9 @@ class MunicipalAccounts:
     def record(self, week: int, seekers: np.ndarray, hired: np.ndarray | None) -> None:
         """The week's seekers, hires, participants and caseworker cost by municipality."""
         model, pop, n = self.model, self.model.population, self.n
-        muni = model.register.spells(seekers)["municipality"]
-        n_schemes = len(model.markets)
-        parts = pop.status[seekers] == Status.IN_SERVICE
-        by_scheme = np.bincount(pop.scheme[seekers[parts]].astype(np.int64) * n + muni[parts],
-                                minlength=n_schemes * n).reshape(n_schemes, n)
+        by_scheme = np.zeros((len(model.markets), n), dtype=np.int64)
+        for market in model.schemes():  # participants are sorted: counted from the layout
+            by_scheme[market.sid] = pop.count_by_municipality(market.participants(), n)
         hires = (np.bincount(pop.municipality[hired], minlength=n) if hired is not None
                  else np.zeros(n, dtype=np.int64))
         self.weeks.append(int(week))

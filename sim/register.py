@@ -135,8 +135,9 @@ class Register:
         self.table.refresh(np.searchsorted(self.registered, persons), persons, name)
 
     def status_counts(self) -> dict[str, int]:
-        """Persons by status, from the index and event counts: O(seekers)."""
-        in_service = int(np.sum(self.pop.status[self.registered] == Status.IN_SERVICE))
+        """Persons by status, from the index, the services' participants and event counts:
+        no pass over the seekers (the markets keep their participants)."""
+        in_service = sum(len(m.participants()) for m in self.model.schemes())
         registered = len(self.registered) - in_service
         employed = self.pop.n - len(self.registered) - self.inactive
         return {"employed": employed, "registered": registered, "in_service": in_service,
