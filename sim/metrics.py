@@ -63,14 +63,15 @@ class Metrics:
         self.end_week(week.row)
 
     def end_week(self, w: dict) -> None:
-        model, pop = self.model, self.model.population
+        model = self.model
         counts = model.status_counts()
         registered = counts["registered"] + counts["in_service"]
         w.update(counts)
         w["labour_force"] = counts["employed"] + registered
         w["unemployment_rate"] = ratio(registered, w["labour_force"])
-        spell = pop.spell_weeks[model.registered]
-        w["long_term_share"] = ratio(np.sum(spell >= 52), registered)
+        # the spell clock has run: a spell has lasted week + 1 - spell_start weeks
+        start = model.register.spells(model.registered)["spell_start"]
+        w["long_term_share"] = ratio(np.count_nonzero(start <= w["week"] + 1 - 52), registered)
         w["vacancies_open"] = len(model.labour_market.vacancies)
         for category, amount in model.ledger.totals("category", w["week"]).items():
             w[f"spend.{category}"] = amount
