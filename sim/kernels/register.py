@@ -54,12 +54,19 @@ def referable(registered, status, searching, municipality, allowed, tier, tier_o
 @njit(cache=True)
 def reprofile_due(registered, spell_start, week, every):
     """The persons of `registered` (in order) whose spell has just run a whole number of
-    `every` weeks in `week`: profiled again. `spell_start` is per seeker (the spell table)."""
+    `every` weeks in `week`: profiled again. `spell_start` is per seeker (the spell table).
+    Whether a spell length is due is looked up, not divided out: an integer division a seeker
+    cost more than the rest of the pass."""
+    earliest = week
+    for start in spell_start:
+        earliest = min(earliest, np.int64(start))
+    due = np.zeros(week - earliest + 1, np.bool_)  # by spell length, 0 .. the longest
+    due[every::every] = True
     out = np.empty(len(registered), np.int64)
     n = 0
     for i in range(len(registered)):
         spell = week - np.int64(spell_start[i])
-        if spell > 0 and spell % every == 0:
+        if spell > 0 and due[spell]:
             out[n] = registered[i]
             n += 1
     return out[:n].copy()
