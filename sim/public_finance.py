@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.entitlement import S_TAKE_UP, Entitlement
-from sim.kernels.benefits import args_of, benefit_week
+from sim.kernels.benefits import args_of, benefit_week, by_kind
 from sim.kernels.cofinancing import cofinanced_days
 from sim.municipal_accounts import MunicipalAccounts
 from sim.population import Benefit, Status
@@ -83,9 +83,8 @@ class PublicFinance:
             model.ledger.pay_each(week, [STATE] * n_muni, households, category, per)
         self._pay_social_assistance(week, assisted, households)
 
-        by_kind = np.bincount(kind, minlength=len(Benefit))
-        paid = np.bincount(kind, weights=amount, minlength=len(Benefit))  # the audit's record
-        row = {f"recipients.{name}": int(by_kind[k]) for name, k in RECIPIENTS.items()}
+        drawing, paid = by_kind(kind, amount, len(Benefit))  # paid: the audit's record
+        row = {f"recipients.{name}": int(drawing[k]) for name, k in RECIPIENTS.items()}
         row.update({f"paid.{name}": float(paid[k]) for name, k in KINDS.items()})
         row.update(self._cofinance(week, seekers, kind, days, cofinanced, muni, n_muni))
         staff = self._staff_taken_over()

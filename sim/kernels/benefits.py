@@ -134,6 +134,19 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, we
         days[i] = d
 
 
+@njit(cache=True)
+def by_kind(kind, amount, n_kinds):
+    """Seekers and amounts by benefit kind: `np.bincount(kind)` and `np.bincount(kind,
+    weights=amount)` in one pass, summed in seeker order as bincount sums, so the same bits
+    (bincount first copies the int8 kinds to a full-size array of int64)."""
+    count = np.zeros(n_kinds, np.int64)
+    paid = np.zeros(n_kinds, np.float64)
+    for i in range(len(kind)):
+        count[kind[i]] += 1
+        paid[kind[i]] += amount[i]
+    return count, paid
+
+
 def benefit_week(seekers, benefit, benefit_days, sanction_days, spell_start, week, wage,
                  insured, municipality, n_muni, seed, stream, *rules, threads=None):
     """This week's benefit of each seeker and what it pays. Updates `benefit`, `benefit_days`

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.kernels.benefits import args_of, benefit_week
+from sim.kernels.benefits import args_of, benefit_week, by_kind
 from sim.kernels.benefits_reference import benefit_week_reference
 from sim.rules.benefits import BenefitRules
 
@@ -105,3 +105,13 @@ def test_sanctions_take_days_off_and_are_served():
     cols, (kind, days, *_rest) = out["kernel"]
     assert (days <= 5).all() and (days >= 0).all()
     assert (cols["sanction_days"] >= 0).all()
+
+
+def test_sums_by_kind_are_bincounts_bit_for_bit():
+    rng = np.random.default_rng(7)
+    kind = rng.integers(0, 5, 200_000).astype(np.int8)
+    amount = rng.lognormal(6.0, 2.0, len(kind))  # wide range: the order of the sum shows
+    count, paid = by_kind(kind, amount, 6)
+    assert np.array_equal(count, np.bincount(kind, minlength=6))
+    assert paid.tobytes() == np.bincount(kind, weights=amount, minlength=6).tobytes()
+    assert by_kind(kind[:0], amount[:0], 6)[1].tolist() == [0.0] * 6
