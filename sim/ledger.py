@@ -126,3 +126,14 @@ class Ledger:
     def balances(self, week: int | None = None) -> dict[str, float]:
         """Net position of each party: received minus paid."""
         return {k: v / CENTS for k, v in self._balance_cents(week).items()}
+
+    def week_totals(self, week: int) -> tuple[dict[str, float], dict[str, float]]:
+        """`totals("category", week)` and `balances(week)` in one pass over the week's flows
+        (a national week books about a thousand, and the weekly row needs both)."""
+        spent: dict[str, int] = defaultdict(int)
+        net: dict[str, int] = defaultdict(int)
+        for (payer, payee, category), cents in self._weeks.get(week, {}).items():
+            spent[category] += cents
+            net[payer] -= cents
+            net[payee] += cents
+        return ({k: v / CENTS for k, v in spent.items()}, {k: v / CENTS for k, v in net.items()})

@@ -73,9 +73,9 @@ class Metrics:
         start = model.register.spells(model.registered)["spell_start"]
         w["long_term_share"] = ratio(np.count_nonzero(start <= w["week"] + 1 - 52), registered)
         w["vacancies_open"] = len(model.labour_market.vacancies)
-        for category, amount in model.ledger.totals("category", w["week"]).items():
+        spent, net = model.ledger.week_totals(w["week"])
+        for category, amount in spent.items():
             w[f"spend.{category}"] = amount
-        net = model.ledger.balances(w["week"])
         w["net.state"] = net.get("state", 0.0)
         w["net.municipalities"] = sum(v for k, v in net.items() if k.startswith("municipality:"))
         for key, value in model.employment_service.stats.items():

@@ -1,4 +1,5 @@
-"""`Ledger.pay_each` books the same öre as `pay` one flow at a time (rounding ties included)."""
+"""`Ledger.pay_each` books the same öre as `pay` one flow at a time (rounding ties included);
+`week_totals` is `totals` by category and `balances` of one week."""
 
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ def test_pay_each_refuses_what_pay_refuses(bad):
         Ledger().pay_each(0, ["state"], ["x"], "social_assistance", np.array([bad]))
     with pytest.raises(ValueError):
         Ledger().pay_each(0, ["state"], ["x"], "no_such_category", np.array([1.0]))
+
+
+def test_week_totals_are_the_weeks_totals_by_category_and_balances():
+    ledger = Ledger()
+    ledger.pay(0, "state", "households:1", "social_assistance", 10.25)
+    ledger.pay(0, "municipality:1", "households:1", "social_assistance", 3.5)
+    ledger.pay(0, "municipality:1", "state", "municipal_cofinancing", 7.0)
+    ledger.pay(1, "state", "households:2", "unemployment_insurance", 99.0)
+    spent, net = ledger.week_totals(0)
+    assert spent == ledger.totals("category", 0) == {"social_assistance": 13.75,
+                                                     "municipal_cofinancing": 7.0}
+    assert net == ledger.balances(0) == {"state": -3.25, "households:1": 13.75,
+                                         "municipality:1": -10.5}
+    assert ledger.week_totals(5) == ({}, {})
