@@ -39,24 +39,26 @@ def expected_effort(seekers, spell_start, age_band, status, last_meeting_week, s
     `week - spell_start` weeks), the other columns per person."""
     return _effort_rows(seekers, spell_start, age_band, status, last_meeting_week, searching,
                         no_week, week, applications, np.asarray(effort_by_age, np.float64),
-                        effort_decline, horizon, meeting_lift(gain, weeks))
+                        effort_decline, horizon, np.r_[meeting_lift(gain, weeks), 0.0])
 
 
 @njit(cache=True)
 def _effort_rows(seekers, spell_start, age_band, status, last_meeting_week, searching, no_week,
                  week, applications, effort_by_age, effort_decline, horizon, lift):
+    """`lift` ends in a 0.0 that every seeker without a lift reads: `rate * (1.0 + 0.0)` is
+    `rate` exactly, and one multiplication for all costs less than a branch that is a coin
+    flip to the CPU (met a caseworker or not)."""
     out = np.empty(len(seekers))
+    none = len(lift) - 1
     for i in range(len(seekers)):
         p = seekers[i]
         spell = min(week - np.int64(spell_start[i]), horizon) / horizon
         rate = applications * effort_by_age[age_band[i]]
         rate = rate * (1.0 - effort_decline * spell)
         last = last_meeting_week[p]
-        if status[p] == searching and last != no_week:
-            since = week - np.int64(last)  # a meeting held is never in the future
-            if since < len(lift):
-                rate = rate * (1.0 + lift[since])
-        out[i] = rate
+        since = week - np.int64(last)  # a meeting held is never in the future
+        lifted = (status[p] == searching) & (last != no_week) & (since < none)
+        out[i] = rate * (1.0 + lift[since if lifted else none])
     return out
 
 
