@@ -120,6 +120,7 @@ class ReformModel(mesa.Model):
         self.labour_market = LabourMarket(config, self.world, self.population, self.register,
                                           seed)
         self.metrics = Metrics(self)
+        self.markets: list[Market] = []  # none while the initial state is drawn
         self._initial_state()
         self.markets = [Market(self, name, scheme, sid)
                         for sid, (name, scheme) in enumerate(config.services.items())]

@@ -94,7 +94,7 @@ class Register:
         new = np.sort(persons).astype(np.int64)
         at = np.searchsorted(self.registered, new)
         self.table.insert(at, new)
-        self._registered = np.insert(self.registered, at, new)
+        self._moved(np.insert(self.registered, at, new), np.empty(0, np.int64))
         if self._agents:
             for row in persons.tolist():
                 self.seekers[row] = Seeker(self.model, row)
@@ -111,8 +111,8 @@ class Register:
         kept = np.ones(len(self.registered), dtype=bool)
         kept[at] = False
         kept = np.flatnonzero(kept)
-        self._registered = self.registered[kept]
         self.table.keep(kept)
+        self._moved(self.registered[kept], persons)
         pop.benefit[persons] = Benefit.NONE
         pop.tier[persons] = 0
         pop.provider[persons] = -1
@@ -121,6 +121,12 @@ class Register:
         if self._agents:
             for row in persons.tolist():
                 self.seekers.pop(row).remove()
+
+    def _moved(self, after: np.ndarray, leaving: np.ndarray) -> None:
+        """The index becomes `after`; the markets follow it with their participants."""
+        before, self._registered = self._registered, after
+        for market in self.model.markets:
+            market.follow(before, after, leaving)
 
     # ------------------------------------------------------------------------ the spell table
     def spells(self, persons: np.ndarray):

@@ -127,9 +127,9 @@ def enter_service(market, persons: np.ndarray, providers: list[Provider], week: 
     """`persons` start a service, each with its provider (placed in this order)."""
     pop, r = market.model.population, market.scheme.referral
     pop.status[persons] = Status.IN_SERVICE
-    market.changed()
     pop.provider[persons] = [prov.index for prov in providers]
     pop.scheme[persons] = market.sid
+    market.joined(persons)
     pop.service_weeks[persons] = 0
     pop.service_length[persons] = r.service_weeks
     pop.referral_week[persons] = week

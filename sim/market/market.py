@@ -194,21 +194,43 @@ class Market:
         return [p for p in self.providers if p.active]
 
     def participants(self) -> np.ndarray:
-        """Persons in this scheme's service (sorted, read-only). Found again only when the
-        register's index changed or someone entered or left this service (`changed`): the
-        stages ask a dozen times a week, and each search is a pass over every seeker."""
+        """Persons in this scheme's service (sorted, read-only). Kept as people enter and
+        leave the service (`joined`, `left`) and the register (`follow`), and searched for
+        again only when it is not known to be current: the stages ask a dozen times a week,
+        and each search is a pass over every seeker."""
         registered = self.model.registered
         if self._parts_of is not registered:
             pop = self.model.population
             parts = in_scheme(registered, pop.status, pop.scheme, int(Status.IN_SERVICE),
                               self.sid)
-            parts.flags.writeable = False
-            self._parts, self._parts_of = parts, registered
+            self._keep(parts, registered)
         return self._parts
 
-    def changed(self) -> None:
-        """Someone entered or left this service."""
-        self._parts_of = None
+    def joined(self, persons: np.ndarray) -> None:
+        """`persons` (registered, none already in it) entered this service."""
+        if self._parts_of is self.model.registered and len(persons):
+            new = np.sort(persons)
+            self._keep(np.insert(self._parts, np.searchsorted(self._parts, new), new),
+                       self._parts_of)
+
+    def left(self, persons: np.ndarray) -> None:
+        """`persons` are no longer in this service (those who were not: no change)."""
+        if self._parts_of is self.model.registered and len(persons) and len(self._parts):
+            at = np.searchsorted(self._parts, persons)
+            there = at < len(self._parts)
+            there[there] = self._parts[at[there]] == persons[there]
+            self._keep(np.delete(self._parts, at[there]), self._parts_of)
+
+    def follow(self, before: np.ndarray, after: np.ndarray, leaving: np.ndarray) -> None:
+        """The register's index went from `before` to `after`, `leaving` left it (whoever
+        joins the register starts in open search, so no one joins a service so)."""
+        if self._parts_of is before:
+            self._parts_of = after
+            self.left(leaving)
+
+    def _keep(self, parts: np.ndarray, registered: np.ndarray) -> None:
+        parts.flags.writeable = False
+        self._parts, self._parts_of = parts, registered
 
     @functools.cached_property
     def payers_by_name(self) -> tuple[list, np.ndarray]:

@@ -73,6 +73,7 @@ class Outcomes:
         pop.last_provider[mine] = -1
         pop.scheme[mine] = -1
         pop.intensity[mine] = 0.0
+        market.left(mine)
 
     def results_due(self, week: int):
         """(person, provider index, hire week, tier) of each result candidate due now."""

@@ -94,7 +94,7 @@ def end_services(market, week: Week) -> None:
 def leave_service(market, persons: np.ndarray, week: int) -> None:
     pop = market.model.population
     pop.status[persons] = Status.REGISTERED
-    market.changed()
+    market.left(persons)
     pop.last_provider[persons] = pop.provider[persons]
     pop.service_end_week[persons] = week
     pop.provider[persons] = -1
