@@ -73,6 +73,20 @@ def reprofile_due(registered, spell_start, week, every):
 
 
 @njit(cache=True)
+def rows_of(registered, persons):
+    """`np.searchsorted(registered, persons)` for `persons` sorted too: one merge of the two
+    instead of a binary search each, whose every step is a cache miss in a long index (a
+    service's 50,000 participants among 200,000 seekers, every week)."""
+    out = np.empty(len(persons), np.int64)
+    i = 0
+    for j in range(len(persons)):
+        while i < len(registered) and registered[i] < persons[j]:
+            i += 1
+        out[j] = i
+    return out
+
+
+@njit(cache=True)
 def compact_rows(column, kept):
     """`column[:len(kept)] = column[kept]` in place (`kept` increasing, so no value is
     overwritten before it is read)."""

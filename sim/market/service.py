@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.kernels import rng
+from sim.kernels.register import rows_of
 from sim.population import Status
 from sim.week import Week
 
@@ -60,7 +61,7 @@ def serve(market, week: Week) -> None:
     if e.skill_gain_per_hour:
         pop.skill[parts] += e.skill_gain_per_hour * hours * eff[owner]
         model.register.refresh(parts, "skill")
-    at = np.searchsorted(week.seekers, parts)
+    at = rows_of(week.seekers, parts)  # both sorted
     week.boost[at] += e.boost * effect
     week.applications[at] *= (1.0 - e.lock_in) + e.applications_per_hour * hours
 

@@ -15,6 +15,7 @@ from sim.kernels.register import (
     referable_reference,
     reprofile_due,
     reprofile_due_reference,
+    rows_of,
     spell_clock,
     spell_clock_reference,
 )
@@ -77,3 +78,13 @@ def test_table_moves_in_place_equal_numpy(seed, n, m):
         want = column[kept].copy()
         compact_rows(column, kept)
         assert column[:len(kept)].tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("n,k", [(1000, 300), (1000, 0), (0, 5), (50, 50), (7, 3)])
+def test_rows_of_sorted_persons_are_searchsorted(n, k):
+    rng = np.random.default_rng(n + k)
+    registered = np.sort(rng.choice(10 * n + 10, n, replace=False)).astype(np.int64)
+    inside = rng.choice(registered, min(k, n), replace=False) if n else np.empty(0, np.int64)
+    persons = np.sort(np.r_[inside, rng.integers(-5, 10 * n + 20, k)]).astype(np.int64)
+    want = np.searchsorted(registered, persons)
+    assert np.array_equal(rows_of(registered, persons), want)
