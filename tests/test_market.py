@@ -338,3 +338,32 @@ def test_amounts_by_tier_must_match_the_profilings_tiers(tmp_path):
     bad = FOUR_TIERS.replace(", 30000.0]", "]")
     with pytest.raises(ScenarioError, match="result_payment: needs 4 amounts"):
         load(small(tmp_path, bad))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_placing_default_takers_in_turn_equals_placing_them_one_by_one(seed):
+    from types import SimpleNamespace
+
+    from sim.market.choice import _in_turn, in_turn_reference
+
+    rng = np.random.default_rng(seed)
+    default = [SimpleNamespace(index=i) for i in rng.permutation(6)[:rng.integers(1, 5)]]
+    spare = {p.index: int(rng.integers(-3, 40)) for p in default}  # over capacity: negative
+    referred = np.sort(rng.choice(10_000, int(rng.integers(0, 120)), replace=False))
+    tiers = rng.integers(1, 4, len(referred)).tolist()
+    got = _in_turn(referred, tiers, default, dict(spare), 3)
+    want = in_turn_reference(referred, tiers, default, dict(spare), 3)
+    assert got[0] == want[0] and got[2] == want[2] and got[3] == want[3]
+    assert [p.index for p in got[1]] == [p.index for p in want[1]]
+
+
+def test_an_all_but_unlimited_in_house_service_is_filled_in_turn_at_once():
+    from types import SimpleNamespace
+
+    from sim.market.choice import _in_turn
+
+    default = [SimpleNamespace(index=0), SimpleNamespace(index=1)]
+    placed, with_, by_tier, queued = _in_turn(np.arange(5), [1, 2, 3, 1, 1], default,
+                                              {0: 2, 1: 10**12}, 3)
+    assert placed == [0, 1, 2, 3, 4] and [p.index for p in with_] == [0, 0, 1, 1, 1]
+    assert by_tier == [3, 1, 1] and queued == 0

@@ -15,6 +15,7 @@ import pytest
 import sim.agents.employment_service
 import sim.kernels.benefits
 import sim.labour_market
+import sim.market.choice
 import sim.market.market
 import sim.market.referral
 import sim.public_finance
@@ -82,6 +83,7 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)
     monkeypatch.setattr(sim.market.market, "in_scheme", in_scheme_reference)
     monkeypatch.setattr(sim.market.referral, "referable", referable_reference)
+    monkeypatch.setattr(sim.market.choice, "_in_turn", sim.market.choice.in_turn_reference)
     monkeypatch.setattr(sim.agents.employment_service, "reprofile_due", reprofile_due_reference)
     monkeypatch.setattr(sim.agents.employment_service, "expected_effort",
                         expected_effort_reference)
