@@ -112,12 +112,14 @@ class Provider(mesa.Agent):
         return SpellPlan.of(self, tiers, weeks_left, fees, result_value)
 
     # ------------------------------------------------------------------------ decisions
-    def plan_hours(self, plan: SpellPlan) -> np.ndarray:
-        """Hours a week for each participant of `plan`: each participant's best level, where
-        counsellor hours suffice; else the best allocation of the hours it has, at least the
-        contract minimum for everyone. Staff move a step towards what the plan asks."""
+    def plan_hours(self, tiers, weeks_left, fees, result_value) -> np.ndarray:
+        """Hours a week for each participant (arguments as `plan`): the purchaser's fixed
+        hours for an in-house service (no plan needed); else each participant's best level,
+        where counsellor hours suffice, or the best allocation of the hours it has, at least
+        the contract minimum for everyone. Staff move a step towards what the plan asks."""
         if self.fixed_hours is not None:
-            return np.full(plan.n, self.fixed_hours)
+            return np.full(len(tiers), self.fixed_hours)
+        plan = self.plan(tiers, weeks_left, fees, result_value)
         wanted = plan.best(0.0)
         demand = float(plan.grid[wanted].sum())
         self.staff_hours += (demand - self.staff_hours) / self.settings.staff_adjustment_weeks

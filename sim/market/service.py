@@ -40,9 +40,8 @@ def serve(market, week: Week) -> None:
         if len(mine) == 0:
             prov.week_hours = 0.0
             continue
-        plan = prov.plan(tiers[mine], weeks_left[mine], fees[mine] * prov.price,
-                         value[mine] * prov.price)
-        hours[mine] = prov.plan_hours(plan)
+        hours[mine] = prov.plan_hours(tiers[mine], weeks_left[mine], fees[mine] * prov.price,
+                                      value[mine] * prov.price)
         if prov.in_house:
             hours[mine] *= _affordable(market, parts[mine], prov.cost_per_hour, hours[mine])
         prov.observe_week(tiers[mine], hours[mine])
