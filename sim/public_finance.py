@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.entitlement import S_TAKE_UP, Entitlement
 from sim.kernels.benefits import args_of, benefit_week, by_kind
-from sim.kernels.cofinancing import cofinanced_days
+from sim.kernels.cofinancing import cofinanced_week
 from sim.municipal_accounts import MunicipalAccounts
 from sim.population import Benefit, Status
 from sim.week import Week
@@ -115,22 +115,18 @@ class PublicFinance:
         names = dict(zip(KINDS, self.rules.categories, strict=True))
         kinds = np.zeros(len(Benefit), dtype=np.bool_)
         kinds[[KINDS[k] for k in f.cofinanced]] = True
-        counted, money, municipal = cofinanced_days(
+        counted, money, municipal, owed = cofinanced_week(
             seekers, kind, days, cofinanced, muni, kinds, self.covered, pop.status,
             int(Status.IN_SERVICE), f.count_service_days, pop.cofinancing_days, f.band_starts(),
-            f.band_shares())
-        kind = kind[counted]
+            f.band_shares(), n_muni)
         for k in f.cofinanced:
-            mine = kind == KINDS[k]
-            theirs, paid = municipal[mine], money[mine]  # each band's column summed as a
-            for j, band in enumerate(f.band_names()):    # contiguous copy: the same sums
+            for j, band in enumerate(f.band_names()):
                 key = f"cofinancing.{names[k]}.{band}"
-                part = np.ascontiguousarray(theirs[:, j]).sum()
+                part = municipal[KINDS[k], j]
                 row[key + ".municipal"] = float(part)
-                row[key + ".state"] = float(np.ascontiguousarray(paid[:, j]).sum() - part)
+                row[key + ".state"] = float(money[KINDS[k], j] - part)
         if not len(counted):
             return row
-        owed = np.bincount(muni[counted], weights=municipal.sum(axis=1), minlength=n_muni)
         self.model.ledger.pay_each(week, [m.payer for m in self.model.municipalities],
                                    [STATE] * n_muni, "municipal_cofinancing", owed)
         return row

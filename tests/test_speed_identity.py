@@ -23,7 +23,7 @@ import sim.register
 from sim.bench import same_bits
 from sim.kernels import rng
 from sim.kernels.benefits_reference import benefit_week_reference
-from sim.kernels.cofinancing import cofinanced_days_reference
+from sim.kernels.cofinancing import cofinanced_week_reference
 from sim.kernels.effort import expected_effort_reference
 from sim.kernels.gather import seekers_by_market_reference
 from sim.kernels.meetings import draw_order_reference, meetings_scan_reference
@@ -80,7 +80,7 @@ def test_fused_kernels_equal_the_numpy_code_they_replaced(fused, monkeypatch):
     monkeypatch.setattr(sim.agents.employment_service, "meetings_scan", meetings_scan_reference)
     monkeypatch.setattr(sim.agents.employment_service, "draw_order", draw_order_reference)
     monkeypatch.setattr(sim.register, "spell_clock", spell_clock_reference)
-    monkeypatch.setattr(sim.public_finance, "cofinanced_days", cofinanced_days_reference)
+    monkeypatch.setattr(sim.public_finance, "cofinanced_week", cofinanced_week_reference)
     monkeypatch.setattr(sim.market.market, "in_scheme", in_scheme_reference)
     monkeypatch.setattr(sim.market.referral, "referable", referable_reference)
     monkeypatch.setattr(sim.market.choice, "_in_turn", sim.market.choice.in_turn_reference)

@@ -1,6 +1,7 @@
 """The co-financing kernel equals the NumPy passes it replaced, bit for bit: the same rows
 counted, the same days in each band of accumulated benefit days, the same amounts and
-municipal parts, the same days added to each person's count.
+municipal parts summed by kind and band, the same sums owed by each municipality, the same
+days added to each person's count.
 
 Why random states: what a loop and a vectorised version can disagree on are the edges (a week
 that crosses a band, days already past the last band, people in service, municipalities the
@@ -13,14 +14,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.kernels.cofinancing import cofinanced_days, cofinanced_days_reference
+from sim.kernels.cofinancing import cofinanced_week, cofinanced_week_reference
 from sim.population import Benefit, Status
 from sim.rules.funding import FundingRules
 
 KINDS = np.array([Benefit.UNEMPLOYMENT_INSURANCE, Benefit.ACTIVITY_SUPPORT])
 
 
-def numpy_passes(f, seekers, kind, days, cofinanced, muni, covered, status, cofinancing_days):
+def numpy_passes(f, seekers, kind, days, cofinanced, muni, covered, status, cofinancing_days,
+                 n_muni):
     """The co-financing stage as it was: NumPy passes over the registered seekers."""
     counted = np.isin(kind, KINDS) & covered[muni]
     if not f.count_service_days:
@@ -30,7 +32,14 @@ def numpy_passes(f, seekers, kind, days, cofinanced, muni, covered, status, cofi
     money = in_band * cofinanced[counted][:, None]
     municipal = money * f.band_shares()
     cofinancing_days[who] += days[counted].astype(np.int32)
-    return np.flatnonzero(counted), money, municipal
+    sums = np.zeros((2, len(Benefit), len(f.band_starts())))
+    for k in KINDS:
+        mine = kind[counted] == k
+        for j in range(sums.shape[2]):
+            sums[0, k, j] = np.ascontiguousarray(money[mine][:, j]).sum()
+            sums[1, k, j] = np.ascontiguousarray(municipal[mine][:, j]).sum()
+    owed = np.bincount(muni[counted], weights=municipal.sum(axis=1), minlength=n_muni)
+    return np.flatnonzero(counted), sums[0], sums[1], owed
 
 
 @pytest.mark.parametrize("model", ["fi_2025", "fi_pre2025"])
@@ -55,12 +64,13 @@ def test_the_kernel_equals_the_numpy_passes(model, count_service_days, seed):
     lookup[KINDS] = True
 
     before = cofinancing_days.copy()
-    want = numpy_passes(f, seekers, kind, days, cofinanced, muni, covered, status, before)
-    for kernel in (cofinanced_days, cofinanced_days.py_func, cofinanced_days_reference):
+    want = numpy_passes(f, seekers, kind, days, cofinanced, muni, covered, status, before,
+                        n_muni)
+    for kernel in (cofinanced_week, cofinanced_week.py_func, cofinanced_week_reference):
         after = cofinancing_days.copy()
         got = kernel(seekers, kind, days, cofinanced, muni, lookup, covered, status,
                      int(Status.IN_SERVICE), f.count_service_days, after, f.band_starts(),
-                     f.band_shares())
+                     f.band_shares(), n_muni)
         assert len(want[0]) > 100
         for a, b in zip(got, want, strict=True):
             assert a.shape == b.shape and np.array_equal(a.view(np.uint8), b.view(np.uint8))
