@@ -35,12 +35,12 @@ def cofinanced_week(seekers, kind, days, cofinanced, muni, cofinanced_kind, cove
     rows = np.empty(n, np.int64)
     first = np.zeros(kinds + 1, np.int64)  # where each kind's rows start, grouped by kind
     c = 0
-    for i in range(n):
-        if (cofinanced_kind[kind[i]] and covered[muni[i]]
-                and (count_service_days or status[seekers[i]] != in_service)):
-            rows[c] = i
-            c += 1
-            first[kind[i] + 1] += 1
+    for i in range(n):  # branch-free: which rows count is all but random
+        counts = (cofinanced_kind[kind[i]] & covered[muni[i]]
+                  & (count_service_days | (status[seekers[i]] != in_service)))
+        rows[c] = i
+        c += counts
+        first[kind[i] + 1] += counts
     first = np.cumsum(first)
     slot = first[:-1].copy()
     money = np.empty((bands, c))  # by band, rows grouped by kind in seeker order
