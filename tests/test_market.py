@@ -367,3 +367,19 @@ def test_an_all_but_unlimited_in_house_service_is_filled_in_turn_at_once():
                                               {0: 2, 1: 10**12}, 3)
     assert placed == [0, 1, 2, 3, 4] and [p.index for p in with_] == [0, 0, 1, 1, 1]
     assert by_tier == [3, 1, 1] and queued == 0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_first_in_line_for_free_places_are_lexsorts_first(seed):
+    """Budgeted places go by priority, then draw, then register order; found without a sort
+    when everyone shares one priority. Draws from a few values make ties at the cut."""
+    from sim.market.referral import first_in_line
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    u = rng.integers(0, 20, n) / 20.0 if seed % 2 else rng.random(n)
+    priority = np.ones(n) if seed < 4 else rng.integers(1, 4, n).astype(float)
+    for places in (0, 1, n // 3, n - 1, n, n + 5):
+        got = np.sort(first_in_line(u, priority, places))
+        want = np.sort(np.lexsort((u, -priority))[:places])
+        assert np.array_equal(got, want), places

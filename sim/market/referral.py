@@ -44,6 +44,19 @@ def refer(market, week: int) -> np.ndarray:
     referred, u = eligible[chosen], u[chosen]
     if r.places:
         free = max(0, r.places - len(market.participants()))
-        order = np.lexsort((u, -priority[chosen]))  # priority first, then at random
-        referred = referred[order[:free]]
+        referred = referred[first_in_line(u, priority[chosen], free)]
     return np.sort(referred)
+
+
+def first_in_line(u: np.ndarray, priority: np.ndarray, places: int) -> np.ndarray:
+    """Positions of the `places` seekers first in line (in no particular order): highest
+    priority first, then at random (lowest draw `u`), then in register order: the first
+    `places` of `np.lexsort((u, -priority))`. When all share one priority (no municipality
+    sets one), the few free places of a week are found without sorting the thousands drawn."""
+    if places >= len(u):
+        return np.arange(len(u))
+    if places == 0 or priority.min() != priority.max():
+        return np.lexsort((u, -priority))[:places]
+    cut = np.partition(u, places - 1)[places - 1]
+    ahead = np.flatnonzero(u < cut)
+    return np.concatenate([ahead, np.flatnonzero(u == cut)[:places - len(ahead)]])
