@@ -83,8 +83,7 @@ def test_providers_learn_job_chances_from_their_own_participants(model):
     before = prov.job_chances()[0]
     for _ in range(20):
         prov.observe_week(np.array([1] * 10), np.full(10, 1.0))
-        prov.observe_hire(1, 0)
-        prov.observe_hire(1, 0)
+        prov.observe_hires(np.array([1, 1]), 0)
     assert prov.job_chances()[0] > before * 2, "its participants found jobs far more often"
 
 

@@ -160,13 +160,16 @@ class Provider(mesa.Agent):
         self.seen_exposure += np.bincount(tiers - 1, weights=exposure,
                                           minlength=len(self.seen_exposure))
 
-    def observe_hire(self, tier: int, slot: int) -> None:
-        self.seen_hires[tier - 1] += 1
-        self.hires[slot] += 1
+    def observe_hires(self, tiers: np.ndarray, week: int) -> None:
+        """Its participants (and recent leavers) hired this week, by tier. Added one by one in
+        order (np.add.at), as the decaying sums' bits depend on the order."""
+        np.add.at(self.seen_hires, tiers - 1, 1.0)
+        self.hires[week % len(self.hires)] += len(tiers)
 
-    def observe_result(self, lasted: bool) -> None:
-        self.seen_results += 1
-        self.seen_lasting += float(lasted)
+    def observe_results(self, lasted: np.ndarray) -> None:
+        """Its result candidates due this week: did each job last? (Whole counts: exact.)"""
+        self.seen_results += len(lasted)
+        self.seen_lasting += float(np.count_nonzero(lasted))
 
     # ------------------------------------------------------------------------ the books
     def weekly_cost(self) -> float:

@@ -55,41 +55,45 @@ class Outcomes:
         self.week_hires = len(in_service) + len(recent)
         due = pay.result_due_week(week.number)
         for persons, owner in ((in_service, pop.provider), (recent, pop.last_provider)):
-            for person in persons.tolist():
-                prov = market.providers[int(owner[person])]
-                prov.observe_hire(int(pop.tier[person]), week.number % len(prov.hires))
-                self._pending[person] = (prov.index, week.number, int(pop.tier[person]))
+            owners = owner[persons].astype(np.int64)
+            tiers = pop.tier[persons].astype(np.int64)
+            for index in np.unique(owners).tolist():
+                market.providers[index].observe_hires(tiers[owners == index], week.number)
+            hired = zip(owners.tolist(), [week.number] * len(persons), tiers.tolist(),
+                        strict=True)
+            self._pending.update(zip(persons.tolist(), hired, strict=True))
             self.results.schedule(np.full(len(persons), due), persons)
-        checked = []
-        for person in mine.tolist():
-            k = self._open.pop(person, None)
-            if k is not None and week.number - self.records["week"][k] <= FOLLOW_WEEKS:
-                self.records["hire"][k] = week.number
-                self._checking[person] = (week.number, k)
-                checked.append(person)
+        referral_week = self.records["week"]
+        checked = [(person, k) for person in mine.tolist()
+                   if (k := self._open.pop(person, None)) is not None
+                   and week.number - referral_week[k] <= FOLLOW_WEEKS]
+        for person, k in checked:
+            self.records["hire"][k] = week.number
+            self._checking[person] = (week.number, k)
         self.checks.schedule(np.full(len(checked), due, dtype=np.int64),
-                             np.array(checked, dtype=np.int64))
+                             np.array([person for person, _ in checked], dtype=np.int64))
         pop.provider[mine] = -1
         pop.last_provider[mine] = -1
         pop.scheme[mine] = -1
         pop.intensity[mine] = 0.0
         market.left(mine)
 
-    def results_due(self, week: int):
-        """(person, provider index, hire week, tier) of each result candidate due now."""
-        for person in self.results.pop(week).tolist():
-            pending = self._pending.pop(person, None)
-            if pending is not None:
-                yield (person, *pending)
+    def results_due(self, week: int) -> tuple[np.ndarray, ...]:
+        """Persons, provider indices, hire weeks and tiers of the result candidates due now."""
+        due = [(person, *pending) for person in self.results.pop(week).tolist()
+               if (pending := self._pending.pop(person, None)) is not None]
+        return tuple(np.array(due, dtype=np.int64).reshape(-1, 4).T)
 
     def check_durations(self, week: int) -> None:
         """Referral-cohort hires of a qualifying period ago: did the job last?"""
         pop = self.market.model.population
-        for person in self.checks.pop(week).tolist():
-            hire_week, k = self._checking.pop(person, (None, None))
-            if k is not None:
-                self.records["sustained"][k] = bool(pop.status[person] == Status.EMPLOYED
-                                                    and pop.hire_week[person] == hire_week)
+        due = [(person, *checking) for person in self.checks.pop(week).tolist()
+               if (checking := self._checking.pop(person, None)) is not None]
+        persons, hire_week, k = np.array(due, dtype=np.int64).reshape(-1, 3).T
+        lasted = (pop.status[persons] == Status.EMPLOYED) & (pop.hire_week[persons] == hire_week)
+        sustained = self.records["sustained"]
+        for record, value in zip(k.tolist(), lasted.tolist(), strict=True):
+            sustained[record] = value
 
     def final_indicators(self, first_week: int, last_week: int, tiers: int) -> dict:
         """Work (and sustained work) within 6 and 12 months of referral, overall and by tier,

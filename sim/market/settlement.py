@@ -33,18 +33,19 @@ def settle(market, week: Week) -> None:
         else:
             _book(market, week.number, parts[mine], prov.name, "provider_base_fee", fees[mine])
             revenue[prov.index] += fees[mine].sum()
-    results_paid, n_results, n_sustained = 0.0, 0, 0
-    due = list(market.outcomes.results_due(week.number))
-    lasted = _still_in_the_job(pop, due)
-    for (person, prov_index, _, tier), sustained in zip(due, lasted, strict=True):
-        n_sustained += int(sustained)
-        prov = market.providers[prov_index]
-        prov.observe_result(sustained)
-        if sustained and prov.active and not prov.in_house:
+    results_paid, n_results = 0.0, 0
+    persons, by, hired, tiers = market.outcomes.results_due(week.number)
+    lasted = (pop.status[persons] == Status.EMPLOYED) & (pop.hire_week[persons] == hired)
+    for index in np.unique(by).tolist():
+        market.providers[index].observe_results(lasted[by == index])
+    for person, index, tier in zip(persons[lasted].tolist(), by[lasted].tolist(),
+                                   tiers[lasted].tolist(), strict=True):
+        prov = market.providers[index]
+        if prov.active and not prov.in_house:
             amount = float(pay.result(tier, pop.wage[person])) * prov.price
             _book(market, week.number, np.array([person]), prov.name,
                   "provider_result_payment", np.array([amount]))
-            revenue[prov_index] += amount
+            revenue[index] += amount
             results_paid += amount
             n_results += 1
     margin, load = 0.0, 0.0
@@ -57,17 +58,9 @@ def settle(market, week: Week) -> None:
     market.note_industry_week(margin, load)
     n = f"services.{market.name}."
     week.row[n + "results_paid"] = n_results
-    week.row[n + "sustained_jobs"] = n_sustained
+    week.row[n + "sustained_jobs"] = int(lasted.sum())
     week.row[n + "service_spend"] = float(fees.sum() + in_house_cost.sum() + results_paid)
     week.row[n + "in_house_cost"] = float(in_house_cost.sum())
-
-
-def _still_in_the_job(pop, due: list) -> list[bool]:
-    """For each (person, provider, hire week, tier) due: still in the job hired into."""
-    if not due:
-        return []
-    persons, _, hired, _ = (np.array(column) for column in zip(*due, strict=True))
-    return ((pop.status[persons] == Status.EMPLOYED) & (pop.hire_week[persons] == hired)).tolist()
 
 
 def _book(market, week: int, persons: np.ndarray, payee: str, category: str,
