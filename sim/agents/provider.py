@@ -113,12 +113,11 @@ class Provider(mesa.Agent):
 
     # ------------------------------------------------------------------------ decisions
     def plan_hours(self, tiers, weeks_left, fees, result_value) -> np.ndarray:
-        """Hours a week for each participant (arguments as `plan`): the purchaser's fixed
-        hours for an in-house service (no plan needed); else each participant's best level,
-        where counsellor hours suffice, or the best allocation of the hours it has, at least
-        the contract minimum for everyone. Staff move a step towards what the plan asks."""
-        if self.fixed_hours is not None:
-            return np.full(len(tiers), self.fixed_hours)
+        """Hours a week for each participant (arguments as `plan`) of a provider that chooses
+        them (an in-house service's are the purchaser's `fixed_hours`): each participant's
+        best level, where counsellor hours suffice; else the best allocation of the hours it
+        has, at least the contract minimum for everyone. Staff move a step towards what the
+        plan asks."""
         plan = self.plan(tiers, weeks_left, fees, result_value)
         wanted = plan.best(0.0)
         demand = float(plan.grid[wanted].sum())

@@ -27,9 +27,6 @@ def serve(market, week: Week) -> None:
     parts = market.participants()
     hours = np.zeros(len(parts))
     tiers = pop.tier[parts].astype(np.int64)
-    weeks_left = (pop.service_length[parts] - pop.service_weeks[parts]).astype(np.int64)
-    fees = pay.base_fee_due(tiers, pop.service_weeks[parts]) if len(parts) else np.zeros(0)
-    value = pay.result_value(tiers, pop.wage[parts]) if len(parts) else np.zeros(0)
     owner = pop.provider[parts]
     eff = np.array([p.effectiveness for p in market.providers]) if market.providers \
         else np.ones(1)
@@ -40,8 +37,11 @@ def serve(market, week: Week) -> None:
         if len(mine) == 0:
             prov.week_hours = 0.0
             continue
-        hours[mine] = prov.plan_hours(tiers[mine], weeks_left[mine], fees[mine] * prov.price,
-                                      value[mine] * prov.price)
+        if prov.fixed_hours is not None:  # the purchaser sets its own service's hours
+            hours[mine] = prov.fixed_hours
+        else:
+            hours[mine] = prov.plan_hours(*_plan_inputs(pop, pay, parts[mine], tiers[mine],
+                                                        prov.price))
         if prov.in_house:
             hours[mine] *= _affordable(market, parts[mine], prov.cost_per_hour, hours[mine])
         prov.observe_week(tiers[mine], hours[mine])
@@ -63,6 +63,14 @@ def serve(market, week: Week) -> None:
     at = rows_of(week.seekers, parts)  # both sorted
     week.boost[at] += e.boost * effect
     week.applications[at] *= (1.0 - e.lock_in) + e.applications_per_hour * hours
+
+
+def _plan_inputs(pop, pay, persons, tiers, price) -> tuple:
+    """What a provider's plan needs of its participants: tiers, weeks of service left, this
+    week's base fee and the value of a result at its price."""
+    weeks_left = (pop.service_length[persons] - pop.service_weeks[persons]).astype(np.int64)
+    fees = pay.base_fee_due(tiers, pop.service_weeks[persons])
+    return tiers, weeks_left, fees * price, pay.result_value(tiers, pop.wage[persons]) * price
 
 
 def _affordable(market, persons: np.ndarray, cost_per_hour: float,
