@@ -24,6 +24,7 @@ from sim.kernels.threads import add_in_order, chunks, run_all
 NONE, INSURANCE, FOLLOW_ON, ASSISTANCE, BASIC = 0, 1, 2, 3, 4  # sim.population.Benefit
 SUB_FOLLOW_ON, SUB_ASSISTANCE = 1, 2  # sim.entitlement's sub-streams
 CATEGORIES = 3  # insurance, basic, follow-on: the rows of `by_municipality`
+NEVER = float(1 << 60)  # the day after the last insurance step
 
 
 def args_of(b) -> tuple:
@@ -105,12 +106,13 @@ def _benefit_rows(seekers, benefit, benefit_days, sanction_days, spell_start, we
         if k == INSURANCE:
             d = min(d, max(0, insurance_days - used))
             total = 0.0
-            step, daily = -2, 0.0
+            daily, next_step = 0.0, -1  # the day the next step starts (-1: not yet known)
             for j in range(d):  # the daily amount changes only where a day starts a new step
-                s = _step_of(steps, used + 1 + j)
-                if s != step:
-                    step = s
-                    daily = _insurance_daily(steps, wage[i], used + 1 + j, workdays, base, share)
+                day = used + 1 + j
+                if next_step < 0 or day >= next_step:
+                    s = _step_of(steps, day)
+                    daily = _insurance_daily(steps, wage[i], day, workdays, base, share)
+                    next_step = steps[s + 1, 0] if s + 1 < steps.shape[0] else NEVER
                 total += daily
             amount[i] = total
             cofinanced[i] = cofinanced_insurance
