@@ -383,3 +383,27 @@ def test_the_first_in_line_for_free_places_are_lexsorts_first(seed):
         got = np.sort(first_in_line(u, priority, places))
         want = np.sort(np.lexsort((u, -priority))[:places])
         assert np.array_equal(got, want), places
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_open_referrals_count_a_hire_as_a_dict_of_every_referral_would(seed):
+    """A hire counts against the person's latest referral if it was at most FOLLOW_WEEKS
+    ago; the open referrals drop older ones instead of keeping every referral of the run."""
+    from types import SimpleNamespace
+
+    from sim.market.outcomes import FOLLOW_WEEKS, Outcomes
+
+    rng = np.random.default_rng(seed)
+    outcomes = Outcomes(SimpleNamespace())
+    latest, n = {}, 0  # person -> (record, week): every referral's, never dropped
+    for week in range(3 * FOLLOW_WEEKS):
+        persons = rng.choice(400, int(rng.integers(0, 15)), replace=False)
+        outcomes._follow(persons, np.arange(n, n + len(persons)), week)
+        latest.update({p: (n + k, week) for k, p in enumerate(persons.tolist())})
+        n += len(persons)
+        hired = rng.choice(400, int(rng.integers(0, 10)), replace=False)
+        got = outcomes._close(hired, week)
+        opened = [(p, latest.pop(p)) for p in hired.tolist() if p in latest]
+        want = [(p, k) for p, (k, referred) in opened if week - referred <= FOLLOW_WEEKS]
+        assert list(zip(*(x.tolist() for x in got), strict=True)) == want
+        assert len(outcomes._open[0]) <= 15 * (FOLLOW_WEEKS + 1)

@@ -26,7 +26,9 @@ class Outcomes:
         self.checks = EventQueue()  # referral-cohort hires whose job is checked for duration
         self._checking: dict[int, tuple[int, int]] = {}  # person -> (hire week, record)
         self._pending: dict[int, tuple[int, int, int]] = {}  # person -> provider, hire wk, tier
-        self._open: dict[int, int] = {}  # person -> their open referral record
+        # open referrals, sorted by person: their record and referral week; a referral
+        # older than FOLLOW_WEEKS can no longer count a hire and is dropped
+        self._open = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64))
         self.records: dict[str, list] = {"person": [], "week": [], "tier": [], "stars": [],
                                          "hire": [], "sustained": []}
         self.week_hires = 0
@@ -34,9 +36,8 @@ class Outcomes:
     def referred(self, persons: np.ndarray, week: int, tiers: np.ndarray, stars: list) -> None:
         """Referrals' records, in order: who, when, their tier and their provider's stars then."""
         first = len(self.records["person"])
-        who = persons.tolist()
-        self._open.update(zip(who, range(first, first + len(who)), strict=True))
-        n = len(who)
+        self._follow(persons, np.arange(first, first + len(persons)), week)
+        who, n = persons.tolist(), len(persons)
         for key, values in (("person", who), ("week", [week] * n), ("tier", tiers.tolist()),
                             ("stars", stars), ("hire", [NO_WEEK] * n),
                             ("sustained", [False] * n)):
@@ -63,20 +64,46 @@ class Outcomes:
                         strict=True)
             self._pending.update(zip(persons.tolist(), hired, strict=True))
             self.results.schedule(np.full(len(persons), due), persons)
-        referral_week = self.records["week"]
-        checked = [(person, k) for person in mine.tolist()
-                   if (k := self._open.pop(person, None)) is not None
-                   and week.number - referral_week[k] <= FOLLOW_WEEKS]
-        for person, k in checked:
-            self.records["hire"][k] = week.number
-            self._checking[person] = (week.number, k)
-        self.checks.schedule(np.full(len(checked), due, dtype=np.int64),
-                             np.array([person for person, _ in checked], dtype=np.int64))
+        checked, k = self._close(mine, week.number)
+        record_hire = self.records["hire"]
+        for record in k.tolist():
+            record_hire[record] = week.number
+        hire_records = zip([week.number] * len(k), k.tolist(), strict=True)
+        self._checking.update(zip(checked.tolist(), hire_records, strict=True))
+        self.checks.schedule(np.full(len(checked), due, dtype=np.int64), checked)
         pop.provider[mine] = -1
         pop.last_provider[mine] = -1
         pop.scheme[mine] = -1
         pop.intensity[mine] = 0.0
         market.left(mine)
+
+    def _follow(self, persons: np.ndarray, records: np.ndarray, week: int) -> None:
+        """Open `persons`' referral records (a new referral replaces an open one); drop those
+        too old to count a hire from this week on."""
+        person, record, referred = self._open
+        keep = referred >= week - FOLLOW_WEEKS
+        if len(person):
+            at = np.minimum(np.searchsorted(person, persons), len(person) - 1)
+            keep[at[person[at] == persons]] = False
+        order = np.argsort(persons, kind="stable")
+        at = np.searchsorted(person[keep], persons[order])
+        self._open = (np.insert(person[keep], at, persons[order]),
+                      np.insert(record[keep], at, records[order]),
+                      np.insert(referred[keep], at, week))
+
+    def _close(self, hired: np.ndarray, week: int) -> tuple[np.ndarray, np.ndarray]:
+        """The hired with an open referral record, closed: those referred at most
+        FOLLOW_WEEKS ago and their records, in the order hired."""
+        person, record, referred = self._open
+        if not len(person):
+            return hired[:0], record
+        at = np.minimum(np.searchsorted(person, hired), len(person) - 1)
+        found = person[at] == hired
+        counts = found & (week - referred[at] <= FOLLOW_WEEKS)
+        keep = np.ones(len(person), bool)
+        keep[at[found]] = False
+        self._open = (person[keep], record[keep], referred[keep])
+        return hired[counts], record[at[counts]]
 
     def results_due(self, week: int) -> tuple[np.ndarray, ...]:
         """Persons, provider indices, hire weeks and tiers of the result candidates due now."""
