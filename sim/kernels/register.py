@@ -116,6 +116,28 @@ def spell_clock(registered, spell_weeks):
         spell_weeks[p] += 1
 
 
+@njit(cache=True)
+def service_clock(participants, service_weeks, service_length):
+    """Another week in every participant's service (in place); the participants (in order)
+    whose service has now run its length. One pass instead of a gather, a scatter and two
+    gathers over population columns of millions of rows (about 100,000 participants a week
+    in Finland's national run). Branch-free: which services end is all but random."""
+    out = np.empty(len(participants), np.int64)
+    n = 0
+    for p in participants:
+        weeks = service_weeks[p] + 1
+        service_weeks[p] = weeks
+        out[n] = p
+        n += weeks >= service_length[p]
+    return out[:n].copy()
+
+
+def service_clock_reference(participants, service_weeks, service_length):
+    """The NumPy code `service_clock` replaced (sim/market/service.py's `end_services`)."""
+    service_weeks[participants] += 1
+    return participants[service_weeks[participants] >= service_length[participants]]
+
+
 def in_scheme_reference(registered, status, scheme, in_service, sid):
     """The NumPy code `in_scheme` replaced (sim/market/market.py's `participants` before)."""
     return registered[(status[registered] == in_service) & (scheme[registered] == sid)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.kernels import rng
-from sim.kernels.register import rows_of
+from sim.kernels.register import rows_of, service_clock
 from sim.population import Status
 from sim.week import Week
 
@@ -89,9 +89,7 @@ def end_services(market, week: Week) -> None:
     """Services that ran their length end, or are extended once; participants return to
     open search."""
     pop, r = market.model.population, market.scheme.referral
-    parts = market.participants()
-    pop.service_weeks[parts] += 1
-    due = parts[pop.service_weeks[parts] >= pop.service_length[parts]]
+    due = service_clock(market.participants(), pop.service_weeks, pop.service_length)
     u = rng.uniforms(market.model.seed, market.stream, week.number, due, 4)
     extend = (u < r.extension_share) & (pop.service_length[due] == r.service_weeks) \
         & (r.extension_weeks > 0)

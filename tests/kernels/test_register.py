@@ -16,6 +16,8 @@ from sim.kernels.register import (
     reprofile_due,
     reprofile_due_reference,
     rows_of,
+    service_clock,
+    service_clock_reference,
     spell_clock,
     spell_clock_reference,
 )
@@ -43,6 +45,13 @@ def test_register_passes_equal_numpy_twins(seed, n_pop, n_reg):
         got = in_scheme(registered, status, scheme, int(SEARCHING[1]), sid)
         want = in_scheme_reference(registered, status, scheme, int(SEARCHING[1]), sid)
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+    weeks = rng.integers(0, 30, n_pop).astype(np.int32)
+    length = rng.choice(np.array([13, 26], np.int32), n_pop)
+    twin = weeks.copy()
+    got = service_clock(registered, weeks, length)
+    want = service_clock_reference(registered, twin, length)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+    assert weeks.tobytes() == twin.tobytes() and (n_reg == 0 or 0 < len(got) < n_reg)
 
 
 @pytest.mark.parametrize("seed,week", [(0, 30), (1, -40), (2, 400)])
