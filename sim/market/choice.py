@@ -9,8 +9,6 @@ service. A provider with a free place takes the seeker unless it may refuse and 
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from sim.agents.provider import Provider
@@ -68,11 +66,12 @@ def choose(market, week: int, referred: np.ndarray) -> dict:
                 break
     counts["referred"] += referred_by_tier
     counts["accepted"] += accepted_by_tier
-    taken = Counter(prov.index for prov in placed_with)
+    index = np.array([prov.index for prov in placed_with], dtype=np.int64)
+    taken = np.bincount(index, minlength=len(market.providers)).tolist()
     for prov in market.providers:
         prov.intake[week % len(prov.intake)] += taken[prov.index]
     persons = np.array(placed, dtype=np.int64)
-    enter_service(market, persons, placed_with, week)
+    enter_service(market, persons, placed_with, week, index)
     pop.active_chooser[persons] = chooser
     return counts
 
@@ -163,11 +162,13 @@ def distance(model, municipality: int, locations: np.ndarray) -> np.ndarray:
                     np.where(market_of[locations] == market_of[municipality], 1.0, 3.0))
 
 
-def enter_service(market, persons: np.ndarray, providers: list[Provider], week: int) -> None:
-    """`persons` start a service, each with its provider (placed in this order)."""
+def enter_service(market, persons: np.ndarray, providers: list[Provider], week: int,
+                  index: np.ndarray) -> None:
+    """`persons` start a service, each with its provider (placed in this order; `index`
+    the providers' indices)."""
     pop, r = market.model.population, market.scheme.referral
     pop.status[persons] = Status.IN_SERVICE
-    pop.provider[persons] = [prov.index for prov in providers]
+    pop.provider[persons] = index
     pop.scheme[persons] = market.sid
     market.joined(persons)
     pop.service_weeks[persons] = 0
