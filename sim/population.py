@@ -58,11 +58,14 @@ COLUMNS: dict[str, type] = {
     "insured": np.int8,  # what the spell started on: 0 nothing, 1 income-related, 2 basic
     "tier": np.int8,
     "scheme": np.int8,
-    "provider": np.int32,
-    "last_provider": np.int32,
+    # a market's providers (at most MAX_PROVIDERS, sim/market/providers.py) and weeks of a
+    # service (at most 520 and one extension of 520, the referral rules' bounds): int16, as
+    # a service's passes gather them at its participants every week
+    "provider": np.int16,
+    "last_provider": np.int16,
     "referral_week": np.int32,
-    "service_weeks": np.int32,
-    "service_length": np.int32,
+    "service_weeks": np.int16,
+    "service_length": np.int16,
     "service_end_week": np.int32,
     "intensity": np.float64,
     "active_chooser": np.bool_,

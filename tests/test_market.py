@@ -407,3 +407,17 @@ def test_open_referrals_count_a_hire_as_a_dict_of_every_referral_would(seed):
         want = [(p, k) for p, (k, referred) in opened if week - referred <= FOLLOW_WEEKS]
         assert list(zip(*(x.tolist() for x in got), strict=True)) == want
         assert len(outcomes._open[0]) <= 15 * (FOLLOW_WEEKS + 1)
+
+
+def test_a_market_with_more_providers_than_the_population_can_code_stops_clearly(monkeypatch):
+    """Providers are int16 codes in the population: the one past the last code is refused
+    with a message, not wrapped round to a negative index."""
+    from sim.market import providers
+
+    model = ReformModel(Path("scenarios/lov_vs_authorisation.toml"), run__weeks=1)
+    market = model.markets[0]
+    traits, _ = providers.draw(market, 1, 0, 0)
+    monkeypatch.setattr(providers, "MAX_PROVIDERS", len(market.providers) + 1)
+    providers.add(market, traits[0], cash=0.0)
+    with pytest.raises(RuntimeError, match="more than .* providers"):
+        providers.add(market, traits[0], cash=0.0)

@@ -16,10 +16,14 @@ from sim.kernels import rng
 from sim.market.service import leave_service
 
 QUARTER = 13
+MAX_PROVIDERS = np.iinfo(np.int16).max  # a market's providers, ever: the population's code
 
 
 def add(market, traits: ProviderTraits, cash: float) -> Provider:
     scheme = market.scheme
+    if len(market.providers) >= MAX_PROVIDERS:
+        raise RuntimeError(f"market {market.name!r}: more than {MAX_PROVIDERS:,} providers "
+                           "have entered it; fewer tenders, tender winners or entrants")
     prov = Provider(market.model, market.name, len(market.providers), traits,
                     payment=scheme.payment, effect=scheme.effect, settings=scheme.providers,
                     prior=market.prior, cash=cash)
