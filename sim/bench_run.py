@@ -67,8 +67,8 @@ def kernel_on_a_week(model, repeats: int = 5) -> dict:
     weeks, so they are not slowed): best of `repeats`, applications a second. Why beside the
     synthetic world's row: a national week is not shaped like it. Its seekers send about one
     application each and few candidates pass a vacancy's threshold (about 2 % in
-    `national_se`, 60 % in the synthetic world), so what a seeker costs decides, not what a
-    draw costs."""
+    `national_se`, 60 % in the synthetic world), so its branches are predictable where the
+    synthetic world's are coin flips: the two run at different speeds."""
     import numpy as np
 
     import sim.labour_market as lm

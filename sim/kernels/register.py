@@ -120,8 +120,8 @@ def spell_clock(registered, spell_weeks):
 def service_clock(participants, service_weeks, service_length):
     """Another week in every participant's service (in place); the participants (in order)
     whose service has now run its length. One pass instead of a gather, a scatter and two
-    gathers over population columns of millions of rows (about 100,000 participants a week
-    in Finland's national run). Branch-free: which services end is all but random."""
+    gathers over population columns of millions of rows (about 50,000 participants a week in
+    Finland's national run). Branch-free: which services end is all but random."""
     out = np.empty(len(participants), np.int64)
     n = 0
     for p in participants:
