@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.agents.seeker import Seeker
 from sim.kernels import rng
-from sim.kernels.register import spell_clock
+from sim.kernels.register import join, leave, spell_clock
 from sim.population import NO_WEEK, Benefit, EventQueue, Status
 from sim.spells import Gathered, SpellTable
 from sim.week import Week
@@ -92,9 +92,11 @@ class Register:
     def add(self, persons: np.ndarray) -> None:
         """Persons never already registered join the index: a merge of two sorted arrays, O(n)."""
         new = np.sort(persons).astype(np.int64)
-        at = np.searchsorted(self.registered, new)
+        after, at, clash = join(self.registered, new)
+        if clash:
+            raise ValueError("only persons not registered can join the register")
         self.table.insert(at, new)
-        self._moved(np.insert(self.registered, at, new), np.empty(0, np.int64))
+        self._moved(after, new[:0])
         if self._agents:
             for row in persons.tolist():
                 self.seekers[row] = Seeker(self.model, row)
@@ -104,15 +106,11 @@ class Register:
         index; their spell's rows reset. Found by position, not by reading every seeker's
         status: the index is sorted."""
         pop = self.pop
-        at = np.searchsorted(self.registered, persons)
-        if not np.array_equal(self.registered[np.minimum(at, len(self.registered) - 1)],
-                              persons):
-            raise ValueError("only registered persons can leave the register")
-        kept = np.ones(len(self.registered), dtype=bool)
-        kept[at] = False
-        kept = np.flatnonzero(kept)
+        after, kept, found = leave(self.registered, np.sort(persons).astype(np.int64))
+        if found != len(persons):
+            raise ValueError("only registered persons can leave the register, once")
         self.table.keep(kept)
-        self._moved(self.registered[kept], persons)
+        self._moved(after, persons)
         pop.benefit[persons] = Benefit.NONE
         pop.tier[persons] = 0
         pop.provider[persons] = -1

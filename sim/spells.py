@@ -5,8 +5,8 @@ inputs, benefits, municipal accounts) read these columns at the seekers' rows. A
 those rows are scattered over a labour force of 5 million, so each read streams a whole column
 through memory: about 1 ms a week for a small column and 3 ms for a float one, read by several
 passes. Here they are one contiguous array each, in the register's order (~370,000 values), kept
-in step with the register's index in place: one compiled pass to drop those who left and one to
-merge in those who joined, without allocating.
+in step with the register's index in place: one compiled pass drops those who left and one
+merges in those who joined, each moving all columns at once, without allocating.
 
 The columns are set before a person registers and not changed while registered, except `wage`
 (set at hire, the week the person leaves) and `skill` (raised in a service): those writers call
@@ -37,8 +37,7 @@ class SpellTable:
     def view(self) -> dict[str, np.ndarray]:
         """Each column's values, one per registered person in the register's order."""
         if self._kept is not None:
-            for column in self._columns.values():
-                compact_rows(column, self._kept)
+            compact_rows(tuple(self._columns.values()), self._kept)
             self.n, self._kept = len(self._kept), None
         return {name: column[:self.n] for name, column in self._columns.items()}
 
@@ -55,8 +54,9 @@ class SpellTable:
             if len(column) < need:
                 grown = np.empty(int(need * HEADROOM), column.dtype)
                 grown[:self.n] = column[:self.n]
-                self._columns[name] = column = grown
-            insert_rows(column, self.n, at, getattr(self.pop, name)[persons])
+                self._columns[name] = grown
+        insert_rows(tuple((column, getattr(self.pop, name)[persons])
+                          for name, column in self._columns.items()), self.n, at)
         self.n = need
 
     def refresh(self, rows: np.ndarray, persons: np.ndarray, name: str) -> None:

@@ -11,6 +11,8 @@ from sim.kernels.register import (
     in_scheme,
     in_scheme_reference,
     insert_rows,
+    join,
+    leave,
     referable,
     referable_reference,
     reprofile_due,
@@ -73,20 +75,74 @@ def test_referable_equals_numpy_twin(seed, week):
 
 @pytest.mark.parametrize("seed,n,m", [(0, 1000, 300), (1, 0, 50), (2, 200, 0), (3, 5, 400)])
 def test_table_moves_in_place_equal_numpy(seed, n, m):
-    """The spell table's in-place passes (sim/spells.py) do what np.insert and a take do."""
+    """The spell table's in-place passes (sim/spells.py) do what np.insert and a take do, for
+    every column at once."""
     rng = np.random.default_rng(seed)
-    for dtype in (np.float64, np.int32, np.int16, np.int8):
-        old = rng.integers(-100, 100, n).astype(dtype)
-        at = np.sort(rng.integers(0, n + 1, m))
-        values = rng.integers(-100, 100, m).astype(dtype)
-        column = np.zeros(n + m + 7, dtype)  # with headroom, as the table keeps it
-        column[:n] = old
-        insert_rows(column, n, at, values)
-        assert column[:n + m].tobytes() == np.insert(old, at, values).tobytes()
-        kept = np.flatnonzero(rng.random(n + m) < 0.6)
-        want = column[kept].copy()
-        compact_rows(column, kept)
-        assert column[:len(kept)].tobytes() == want.tobytes()
+    dtypes = (np.float64, np.int32, np.int16, np.int8)
+    old = [rng.integers(-100, 100, n).astype(d) for d in dtypes]
+    at = np.sort(rng.integers(0, n + 1, m))
+    values = [rng.integers(-100, 100, m).astype(d) for d in dtypes]
+    columns = [np.zeros(n + m + 7, d) for d in dtypes]  # with headroom, as the table keeps it
+    for column, o in zip(columns, old, strict=True):
+        column[:n] = o
+    insert_rows(tuple(zip(columns, values, strict=True)), n, at)
+    for column, o, v in zip(columns, old, values, strict=True):
+        assert column[:n + m].tobytes() == np.insert(o, at, v).tobytes()
+    kept = np.flatnonzero(rng.random(n + m) < 0.6)
+    want = [column[kept].copy() for column in columns]
+    compact_rows(tuple(columns), kept)
+    for column, w in zip(columns, want, strict=True):
+        assert column[:len(kept)].tobytes() == w.tobytes()
+
+
+@pytest.mark.parametrize("seed,n,m", [(0, 1000, 300), (1, 0, 50), (2, 200, 0), (3, 5, 400),
+                                      (4, 3000, 3000)])
+def test_joining_and_leaving_the_index_equal_numpy(seed, n, m):
+    """A merge in (`join`) and a pass out (`leave`) do what searchsorted with np.insert, and
+    a mask with a take, did; a person already in, not in, or listed twice is reported."""
+    rng = np.random.default_rng(seed)
+    people = rng.permutation(4 * (n + m) + 4)
+    registered, new = np.sort(people[:n]), np.sort(people[n:n + m])
+    after, at, clash = join(registered, new)
+    want_at = np.searchsorted(registered, new)
+    assert not clash and np.array_equal(at, want_at)
+    assert np.array_equal(after, np.insert(registered, want_at, new))
+    if n:
+        assert join(registered, np.sort(np.r_[new, registered[n // 2]]))[2]
+    leaving = np.sort(rng.choice(after, len(after) // 3, replace=False))
+    rest, kept, found = leave(after, leaving)
+    assert found == len(leaving) and np.array_equal(after[kept], rest)
+    assert np.array_equal(rest, np.setdiff1d(after, leaving))
+    stranger = np.sort(np.r_[leaving, len(people) + 5])  # never registered
+    assert leave(after, stranger)[2] < len(stranger)
+    if len(leaving):
+        twice = np.sort(np.r_[leaving, leaving[:1]])
+        assert leave(after, twice)[2] < len(twice)
+
+
+def test_removals_between_reads_compose():
+    """Rows removed twice before a read (the hired, then those leaving the labour force) are
+    composed: the read equals both removals done in turn."""
+    from sim.population import COLUMNS
+    from sim.spells import SPELL_FIELDS, SpellTable
+
+    class Pop:
+        pass
+
+    rng = np.random.default_rng(5)
+    pop = Pop()
+    for name in SPELL_FIELDS:
+        setattr(pop, name, rng.integers(0, 100, 500).astype(COLUMNS[name]))
+    table = SpellTable(pop)
+    persons = np.sort(rng.choice(500, 200, replace=False))
+    table.insert(np.zeros(len(persons), np.int64), persons)
+    first = np.sort(rng.choice(200, 170, replace=False))
+    second = np.sort(rng.choice(170, 130, replace=False))
+    table.keep(first)
+    table.keep(second)
+    kept = persons[first][second]
+    for name, column in table.view().items():
+        assert column.tobytes() == getattr(pop, name)[kept].tobytes()
 
 
 @pytest.mark.parametrize("n,k", [(1000, 300), (1000, 0), (0, 5), (50, 50), (7, 3)])
