@@ -57,17 +57,20 @@ class Municipality(mesa.Agent):
         self.experience_weeks += 1
 
     # ------------------------------------------------------------------------ decisions
+    def budget_bound(self, pays: bool) -> bool:
+        """Whether the services it pays for are held to the transfer budget rule."""
+        return pays and self.rules.respond and self.rules.budget_rule == "transfer"
+
     def takes_new_participants(self, pays: bool) -> bool:
         """A municipality that pays for services under the transfer budget rule takes no new
         participants while the money it received is spent."""
-        bound = pays and self.rules.respond and self.rules.budget_rule == "transfer"
-        return not bound or self.budget > 0
+        return not self.budget_bound(pays) or self.budget > 0
 
     def service_intensity(self, planned_cost: float, pays: bool) -> float:
         """The share of planned hours of its own service it runs: under the transfer budget
         rule, scaled down (to half at the least) when a quarter's worth of its budget would
         not cover them."""
-        if not (pays and self.rules.respond and self.rules.budget_rule == "transfer"):
+        if not self.budget_bound(pays):
             return 1.0
         available = max(self.budget, 0.0) / QUARTER
         return float(np.clip(available / max(planned_cost, 1e-9), 0.5, 1.0))

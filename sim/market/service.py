@@ -31,6 +31,8 @@ def serve(market, week: Week) -> None:
     eff = np.array([p.effectiveness for p in market.providers]) if market.providers \
         else np.ones(1)
     slot = week.number % SLOT_WEEKS
+    # whether any municipality's budget can cut its own service's hours (else no pass for it)
+    bound = any(m.budget_bound(market.municipality_pays) for m in model.municipalities)
     for prov in market.providers:
         mine = np.flatnonzero(owner == prov.index)
         prov.hires[slot] = prov.expected[slot] = prov.load[slot] = 0.0
@@ -42,7 +44,7 @@ def serve(market, week: Week) -> None:
         else:
             hours[mine] = prov.plan_hours(*_plan_inputs(pop, pay, parts[mine], tiers[mine],
                                                         prov.price))
-        if prov.in_house:
+        if prov.in_house and bound:
             hours[mine] *= _affordable(market, parts[mine], prov.cost_per_hour, hours[mine])
         prov.observe_week(tiers[mine], hours[mine])
         prov.week_hours = float(hours[mine].sum())
