@@ -388,7 +388,8 @@ def test_the_first_in_line_for_free_places_are_lexsorts_first(seed):
 @pytest.mark.parametrize("seed", range(6))
 def test_open_referrals_count_a_hire_as_a_dict_of_every_referral_would(seed):
     """A hire counts against the person's latest referral if it was at most FOLLOW_WEEKS
-    ago; the open referrals drop older ones instead of keeping every referral of the run."""
+    ago; the open referrals drop older ones instead of keeping every referral of the run
+    (the merges of sim/kernels/follow.py against a dict of every referral)."""
     from types import SimpleNamespace
 
     from sim.market.outcomes import FOLLOW_WEEKS, Outcomes
@@ -403,7 +404,7 @@ def test_open_referrals_count_a_hire_as_a_dict_of_every_referral_would(seed):
         n += len(persons)
         hired = rng.choice(400, int(rng.integers(0, 10)), replace=False)
         got = outcomes._close(hired, week)
-        opened = [(p, latest.pop(p)) for p in hired.tolist() if p in latest]
+        opened = [(p, latest.pop(p)) for p in sorted(hired.tolist()) if p in latest]
         want = [(p, k) for p, (k, referred) in opened if week - referred <= FOLLOW_WEEKS]
         assert list(zip(*(x.tolist() for x in got), strict=True)) == want
         assert len(outcomes._open[0]) <= 15 * (FOLLOW_WEEKS + 1)

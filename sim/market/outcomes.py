@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.indicators import MAX_STARS
+from sim.kernels.follow import close, reopen
 from sim.population import NO_WEEK, EventQueue, Status
 from sim.week import Week
 
@@ -80,29 +81,20 @@ class Outcomes:
     def _follow(self, persons: np.ndarray, records: np.ndarray, week: int) -> None:
         """Open `persons`' referral records (a new referral replaces an open one); drop those
         too old to count a hire from this week on."""
-        person, record, referred = self._open
-        keep = referred >= week - FOLLOW_WEEKS
-        if len(person):
-            at = np.minimum(np.searchsorted(person, persons), len(person) - 1)
-            keep[at[person[at] == persons]] = False
         order = np.argsort(persons, kind="stable")
-        at = np.searchsorted(person[keep], persons[order])
-        self._open = (np.insert(person[keep], at, persons[order]),
-                      np.insert(record[keep], at, records[order]),
-                      np.insert(referred[keep], at, week))
+        self._open = reopen(*self._open, persons[order].astype(np.int64),
+                            records[order].astype(np.int64), week, week - FOLLOW_WEEKS)
 
     def _close(self, hired: np.ndarray, week: int) -> tuple[np.ndarray, np.ndarray]:
         """The hired with an open referral record, closed: those referred at most
-        FOLLOW_WEEKS ago and their records, in the order hired."""
+        FOLLOW_WEEKS ago and their records, in person order."""
         person, record, referred = self._open
-        if not len(person):
-            return hired[:0], record
-        at = np.minimum(np.searchsorted(person, hired), len(person) - 1)
-        found = person[at] == hired
-        counts = found & (week - referred[at] <= FOLLOW_WEEKS)
-        keep = np.ones(len(person), bool)
-        keep[at[found]] = False
-        self._open = (person[keep], record[keep], referred[keep])
+        hired = np.sort(hired).astype(np.int64)
+        *still_open, at = close(person, record, referred, hired)
+        self._open = tuple(still_open)
+        found = at >= 0
+        counts = found.copy()
+        counts[found] = week - referred[at[found]] <= FOLLOW_WEEKS
         return hired[counts], record[at[counts]]
 
     def results_due(self, week: int) -> tuple[np.ndarray, ...]:
