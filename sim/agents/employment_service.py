@@ -121,13 +121,17 @@ class EmploymentService(mesa.Agent):
         pop.sanction_days[persons] = 0  # a waiting period does not outlive the spell [EST]
         self.registered_this_week = len(persons)
 
-    def profile(self, persons: np.ndarray, week: int) -> None:
-        """Tier from a noisy prediction of job chances; longer spells count against them."""
+    def profile(self, persons: np.ndarray, week: int, skill: np.ndarray | None = None,
+                spell_weeks: np.ndarray | None = None) -> None:
+        """Tier from a noisy prediction of job chances; longer spells count against them.
+        `skill` and `spell_weeks` are the persons', where the caller has them at hand (else
+        read from the population)."""
         pop, p = self.model.population, self.model.config.profiling
         noise = rng.normals(self.model.seed, S_PROFILING, week, persons)
         score = (
-            pop.skill[persons]
-            - p.duration_weight * pop.spell_weeks[persons]
+            (pop.skill[persons] if skill is None else skill)
+            - p.duration_weight * (pop.spell_weeks[persons] if spell_weeks is None
+                                   else spell_weeks)
             + p.noise_sd * noise
         )
         # tier 1 above the first cut-off .. tier n below the last
@@ -135,9 +139,14 @@ class EmploymentService(mesa.Agent):
         pop.tier[persons] = 1 + len(cutoffs) - np.searchsorted(cutoffs, score, side="right")
 
     def reprofile(self, seekers: np.ndarray, week: int) -> None:
+        """Seekers whose spell has run another `reprofile_weeks` are profiled again, their
+        skill and spell read from the spell table (a spell has run the weeks since its start
+        until the week's spell clock)."""
         every = self.model.config.profiling.reprofile_weeks
-        start = self.model.register.spells(seekers)["spell_start"]
-        self.profile(reprofile_due(seekers, start, week, every), week)
+        spells = self.model.register.spells(seekers)
+        rows = reprofile_due(spells["spell_start"], week, every)
+        self.profile(seekers[rows], week, spells["skill"][rows],
+                     week - spells["spell_start"][rows].astype(np.int64))
 
     # ------------------------------------------------------------------------ the regimes
     def _per_regime(self, persons: np.ndarray, name: str) -> np.ndarray:

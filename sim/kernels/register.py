@@ -51,23 +51,22 @@ def referable(registered, status, searching, municipality, allowed, tier, tier_o
 
 
 @njit(cache=True)
-def reprofile_due(registered, spell_start, week, every):
-    """The persons of `registered` (in order) whose spell has just run a whole number of
-    `every` weeks in `week`: profiled again. `spell_start` is per seeker (the spell table).
-    Whether a spell length is due is looked up, not divided out: an integer division a seeker
-    cost more than the rest of the pass."""
+def reprofile_due(spell_start, week, every):
+    """The rows (in order) of the spells that have just run a whole number of `every` weeks in
+    `week`: profiled again. `spell_start` is per seeker (the spell table), so the caller reads
+    the profile's inputs there too. Whether a spell length is due is looked up, not divided
+    out (an integer division a seeker cost more than the rest of the pass), and counted, not
+    branched on (one seeker in `every` is due, a branch the CPU cannot foresee)."""
     earliest = week
     for start in spell_start:
         earliest = min(earliest, np.int64(start))
     due = np.zeros(week - earliest + 1, np.bool_)  # by spell length, 0 .. the longest
     due[every::every] = True
-    out = np.empty(len(registered), np.int64)
+    out = np.empty(len(spell_start), np.int64)
     n = 0
-    for i in range(len(registered)):
-        spell = week - np.int64(spell_start[i])
-        if spell > 0 and due[spell]:
-            out[n] = registered[i]
-            n += 1
+    for i in range(len(spell_start)):
+        out[n] = i
+        n += due[max(week - np.int64(spell_start[i]), 0)]
     return out[:n].copy()
 
 
@@ -204,10 +203,10 @@ def referable_reference(registered, status, searching, municipality, allowed, ti
                & (spell_weeks[reg] >= min_spell_weeks) & benefit_ok[benefit[reg]] & rested]
 
 
-def reprofile_due_reference(registered, spell_start, week, every):
+def reprofile_due_reference(spell_start, week, every):
     """The NumPy code `reprofile_due` replaced (EmploymentService.reprofile before)."""
     spell = week - spell_start.astype(np.int64)
-    return registered[(spell % every == 0) & (spell > 0)]
+    return np.flatnonzero((spell % every == 0) & (spell > 0))
 
 
 def spell_clock_reference(registered, spell_weeks):

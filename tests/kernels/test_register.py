@@ -35,8 +35,8 @@ def test_register_passes_equal_numpy_twins(seed, n_pop, n_reg):
     spell = rng.integers(-5, 900, n_pop).astype(np.int32)
     for every in (1, 4, 13, 1000):
         start = (300 - spell[registered]).astype(np.int32)  # the week 300
-        got = reprofile_due(registered, start, 300, every)
-        want = reprofile_due_reference(registered, start, 300, every)
+        got = reprofile_due(start, 300, every)
+        want = reprofile_due_reference(start, 300, every)
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
     twin = spell.copy()
     spell_clock(registered, spell)
