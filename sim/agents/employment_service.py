@@ -166,11 +166,11 @@ class EmploymentService(mesa.Agent):
             if mask.any():
                 yield rules, mask
 
-    def _next_meeting_week(self, persons: np.ndarray, week: int) -> np.ndarray:
+    def _next_meeting_week(self, persons: np.ndarray, week: int,
+                           spell_start: np.ndarray) -> np.ndarray:
         """The week of each person's next scheduled meeting after one (held or skipped) in
-        `week` (NO_WEEK: the pattern schedules none)."""
-        pop = self.model.population
-        start = pop.spell_start[persons].astype(np.int64)
+        `week` (NO_WEEK: the pattern schedules none); `spell_start` is theirs."""
+        start = spell_start.astype(np.int64)
         spell = week - start
         out = np.full(len(persons), NO_WEEK, dtype=np.int64)
         for rules, mask in self._groups(persons):
@@ -221,10 +221,12 @@ class EmploymentService(mesa.Agent):
         if not self._started:
             self._start(seekers, week)
         spells = self.model.register.spells(seekers)
-        by_office, by_market, passed, waiting = meetings_scan(
+        by_office, by_market, passed_rows, waiting_rows = meetings_scan(
             seekers, spells["municipality"], self.offices.of_municipality, spells["market"],
             pop.next_meeting_week, pop.status, week, int(Status.IN_SERVICE), int(NO_WEEK),
             self.offices.n, self.model.world.n_markets)
+        passed, waiting = seekers[passed_rows], seekers[waiting_rows]
+        start = spells["spell_start"]
         self.offices.review(by_office)
         self._update_weak_markets(by_market)
         self.stats = dict.fromkeys(
@@ -236,12 +238,13 @@ class EmploymentService(mesa.Agent):
         self.stats["hours_available"] = float(hours.sum())
         self.stats["registered"] = float(len(seekers))
 
-        pop.next_meeting_week[passed] = self._next_meeting_week(passed, week)
+        pop.next_meeting_week[passed] = self._next_meeting_week(passed, week,
+                                                                start[passed_rows])
         if len(waiting) == 0:
             return
         first = pop.last_meeting_week[waiting] == NO_WEEK
         need = np.where(first, sm.first_meeting_hours, sm.meeting_hours)
-        office = self._office(waiting)
+        office = self.offices.of_municipality[spells["municipality"][waiting_rows]]
         order = draw_order(rng.uniforms(self.model.seed, S_MEETINGS, week, waiting, 0),
                            *self._priority(waiting), office)
         used = np.cumsum(need[order])
@@ -257,7 +260,8 @@ class EmploymentService(mesa.Agent):
         new = held[first_held]
         pop.period_start_week[new] = week  # the job-search plan: the obligation starts
         pop.applications_period[new] = 0
-        pop.next_meeting_week[held] = self._next_meeting_week(held, week)
+        pop.next_meeting_week[held] = self._next_meeting_week(held, week,
+                                                              start[waiting_rows[held_mask]])
         s = self.stats
         s["meetings_held"] = float(len(held))
         s["first_meetings"] = float(first_held.sum())

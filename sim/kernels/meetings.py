@@ -19,8 +19,9 @@ from numba import njit
 def meetings_scan(seekers, municipality, office_of, market, next_meeting, status, week,
                   in_service, no_week, n_offices, n_markets):
     """(seekers by office, seekers by market, due and in service, due and waiting); the last
-    two are persons in the order of `seekers`. `municipality` and `market` are per seeker (the
-    register's spell table), `next_meeting` and `status` per person.
+    two are rows of `seekers`, in order, so the caller reads their spell table rows too.
+    `municipality` and `market` are per seeker (the register's spell table), `next_meeting`
+    and `status` per person.
 
     Seekers come municipality by municipality (persons are laid out so), so each run of one
     municipality is counted once, not a counter incremented per seeker (each increment waited
@@ -43,9 +44,9 @@ def meetings_scan(seekers, municipality, office_of, market, next_meeting, status
             nxt = next_meeting[p]
             due = (nxt != no_week) & (nxt <= week)
             service = status[p] == in_service
-            passed[n_passed] = p
+            passed[n_passed] = j
             n_passed += due & service
-            waiting[n_waiting] = p
+            waiting[n_waiting] = j
             n_waiting += due & (not service)
             j += 1
         by_office[office_of[m]] += j - i
@@ -62,7 +63,7 @@ def meetings_scan_reference(seekers, municipality, office_of, market, next_meeti
     nxt = next_meeting[seekers]
     due = (nxt != no_week) & (nxt <= week)
     in_svc = status[seekers] == in_service
-    return by_office, by_market, seekers[due & in_svc], seekers[due & ~in_svc]
+    return by_office, by_market, np.flatnonzero(due & in_svc), np.flatnonzero(due & ~in_svc)
 
 
 DIGIT = np.uint64(16)  # bits a radix pass sorts on
