@@ -80,9 +80,13 @@ def browser(tmp_path_factory):
 
 
 def wait_for(driver, seconds: float, condition, what: str):
+    """Poll `condition` until it holds. An element the page re-renders between finding it and
+    reading it (stale) means "not yet", as a missing one does: the next poll finds the new one."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, poll_frequency=0.5).until(
+    return WebDriverWait(driver, seconds, poll_frequency=0.5,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: condition(d), message=what)
 
 
