@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+PAST_ALL = np.iinfo(np.int64).max  # after every person: the merges' last step flushes the rest
+
 
 @njit(cache=True)
 def reopen(person, record, referred, persons, records, week, oldest):
@@ -26,7 +28,7 @@ def reopen(person, record, referred, persons, records, week, oldest):
     i = 0
     k = 0
     for j in range(m + 1):
-        p = persons[j] if j < m else np.iinfo(np.int64).max
+        p = persons[j] if j < m else PAST_ALL
         while i < n and person[i] < p:
             out_person[k] = person[i]
             out_record[k] = record[i]
@@ -54,7 +56,7 @@ def close(person, record, referred, hired):
     i = 0
     k = 0
     for j in range(len(hired) + 1):
-        p = hired[j] if j < len(hired) else np.iinfo(np.int64).max
+        p = hired[j] if j < len(hired) else PAST_ALL
         while i < n and person[i] < p:
             out_person[k] = person[i]
             out_record[k] = record[i]
