@@ -5,8 +5,9 @@ we watch across commits. Rows: the matching kernel against its pure-Python twin 
 inputs; the weekly step against the reference step (the same model with the per-seeker Python
 twins of its kernels and a Seeker agent per registered person); a first run's compile time
 (empty Numba cache); scenarios timed after their burn-in, each followed by the matching
-kernel on one of its weeks; and the scaling rows (`national_se` at 1 %, 10 % and 100 % of
-its labour force).
+kernel on one of its weeks; the first of them again with a Seeker agent per registered
+person (issue 17 allows a run with them three times the time); and the scaling rows
+(`national_se` at 1 %, 10 % and 100 % of its labour force).
 Each scenario row runs in a fresh process (sim/bench_run.py) so its peak memory is its own.
 The table is printed and written as JSON under results/bench/.
 """
@@ -125,8 +126,10 @@ def same_bits(a, b) -> bool:
 
 
 def run_bench(scenarios: list[str] | None = None, weeks: int = 52, scaling: bool = True,
-              progress=print) -> dict:
-    """Every row of the bench; `scenarios` default to the national ones."""
+              agents: bool = True, progress=print) -> dict:
+    """Every row of the bench; `scenarios` default to the national ones. With `agents`, the
+    first scenario is timed again with seeker agents materialised (Mesa agents made and
+    removed as people register and leave: a cost in Python a person, not in the kernels)."""
     report: dict = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     "numba_threads": numba.get_num_threads(), "rows": []}
     progress("matching kernel vs its twin ...")
@@ -166,6 +169,12 @@ def run_bench(scenarios: list[str] | None = None, weeks: int = 52, scaling: bool
                                    "persons": row["kernel_seekers"],
                                    "apps_per_s": row["kernel_apps_per_s"],
                                    "threads": row["threads"]})
+    if agents:
+        scenario = (scenarios or NATIONAL)[0]
+        progress(f"{scenario} with seeker agents: burn-in and {weeks} weeks ...")
+        row = run_row(str(scenario_path(scenario)), weeks, {"run.seeker_agents": True})
+        row["row"] = f"{row['scenario']}, seeker agents"
+        report["rows"].append(row)
     return report
 
 

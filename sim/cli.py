@@ -99,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="scenarios to time (default: national_se national_fi)")
     b.add_argument("--no-scaling", action="store_true",
                    help="leave out the scaling rows (national_se at 1 %%, 10 %%, 100 %%)")
+    b.add_argument("--no-agents", action="store_true",
+                   help="leave out the first scenario's row with seeker agents materialised")
     b.add_argument("--out", default="results/bench", help="folder of the JSON (results/bench)")
     b.set_defaults(func=cmd_bench)
 
@@ -258,6 +260,7 @@ def cmd_bench(args) -> int:
     from sim.bench import run_bench, table, write
 
     report = run_bench(args.scenario, args.weeks, scaling=not args.no_scaling,
+                       agents=not args.no_agents,
                        progress=lambda text: print(text, file=sys.stderr, flush=True))
     print(table(report))
     print(f"written: {write(report, args.out)}")
