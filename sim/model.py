@@ -17,6 +17,7 @@ import numpy as np
 
 from sim import audit
 from sim.agents import EmploymentService, Municipality
+from sim.agents.seeker import older_objects_unscanned
 from sim.config import Config, ScenarioFile, history, load, override_config, reformed
 from sim.kernels import rng
 from sim.labour_market import LabourMarket
@@ -157,9 +158,10 @@ class ReformModel(mesa.Model):
             self.adopt(self.reform)
         week = Week(self.week)
         week.row["week"] = self.week
-        for stage in self.stages:
-            stage(week)
-        self.datacollector.collect(self)
+        with older_objects_unscanned(self.config.run.seeker_agents):
+            for stage in self.stages:
+                stage(week)
+            self.datacollector.collect(self)
         self.week += 1
 
     def run(self, until: int | None = None, progress=None) -> None:

@@ -8,6 +8,7 @@ size of the labour force (issue 2). All of it on small worlds, which behave like
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -116,6 +117,30 @@ def test_results_are_identical_with_and_without_seeker_agents(small_config):
     assert len(with_agents.seekers) > 0 and len(without.seekers) == 0
     assert identical(with_agents.metrics.table(), without.metrics.table())
     assert identical(with_agents.ledger.table(), without.ledger.table())
+
+
+def test_a_week_with_seeker_agents_hides_older_objects_from_the_collector_until_it_ends(
+        small_config):
+    """sim/agents/seeker.py `older_objects_unscanned`: the freeze lasts the week, is not taken
+    without agents, and a freeze that was someone else's is left as it was."""
+    def freezes_in_a_week(config) -> int:
+        model = ReformModel(config)
+        seen = []
+        model.stages.append(lambda week: seen.append(gc.get_freeze_count()))
+        model.step()
+        return seen[0]
+
+    assert gc.get_freeze_count() == 0
+    assert freezes_in_a_week(small_config) > 0 and gc.get_freeze_count() == 0
+    no_agents = override_config(small_config, {"run.seeker_agents": False})
+    assert freezes_in_a_week(no_agents) == 0
+    gc.freeze()
+    try:
+        theirs = gc.get_freeze_count()  # frozen objects freed since lower it; none join it
+        assert freezes_in_a_week(small_config) <= theirs
+        assert 0 < gc.get_freeze_count() <= theirs  # and it stays
+    finally:
+        gc.unfreeze()
 
 
 @pytest.fixture
