@@ -34,8 +34,10 @@ Per market:
    seen first, applications in seeker-row order before the vacancy's own contacts);
 5. each seeker accepts the best-paid offer (ties: lower vacancy row); declined vacancies stay
    open this week (a single round, no deferred acceptance).
-Candidates are screened as they are drawn, so memory is O(seekers + vacancies) per market and
-time O((applications + contacts) * log(n_occ) + seekers + vacancies + n_occ^2).
+A market's applications (and then its contacts) are first listed with their draws, then
+screened in that order (`_applications`: why, there), so memory is O(seekers + vacancies +
+applications + contacts) per market and time O((applications + contacts) * n_occ + seekers +
+vacancies + n_occ^2).
 """
 
 from __future__ import annotations
@@ -51,20 +53,21 @@ S_APP = stream_id("applications")
 S_SCREEN = stream_id("screening")
 S_CONTACT = stream_id("employer-contacts")
 S_CONTACT_SCREEN = stream_id("employer-contact-screening")
+APP_STREAMS = np.array([S_APP, S_SCREEN], dtype=np.int64)
+CONTACT_STREAMS = np.array([S_CONTACT, S_CONTACT_SCREEN], dtype=np.int64)
 MAX_APPS = 64  # at most this many applications per seeker, and contacts per vacancy, a week
 SQRT3 = 1.7320508075688772  # the double nearest sqrt(3); a literal so both twins share it
 
 
 @njit(cache=True, inline="always")
 def _draw_count(rate, k):
-    """floor(rate) + Bernoulli(frac(rate)), at most MAX_APPS; draw sub 0 of key `k`."""
-    if rate >= MAX_APPS:
-        return MAX_APPS
-    if not rate > 0.0:  # also NaN
-        return 0
-    fl = np.floor(rate)
-    n = int(fl)
-    return n + int(uniform_at(k, 0) < rate - fl)  # no branch: the coin flip is a draw's
+    """floor(rate) + Bernoulli(frac(rate)), at most MAX_APPS, none for a rate that is not
+    positive (or NaN); draw sub 0 of key `k`. Without a branch: which seekers send none is
+    all but random to the CPU."""
+    r = rate if rate > 0.0 else 0.0
+    r = r if r < MAX_APPS else np.float64(MAX_APPS)
+    fl = np.floor(r)
+    return int(fl) + int(uniform_at(k, 0) < r - fl)
 
 
 @njit(cache=True, inline="always")
@@ -83,15 +86,23 @@ def _noise(k, j):
 @njit(cache=True, inline="always")
 def _consider(best_row, best_val, lv, i, p, threshold):
     """Candidate row `i`, scored `p`, becomes vacancy `lv`'s best if it passes the threshold
-    and beats the best so far (strict: on ties the candidate seen first stays). Written as
-    selects, not branches: whether a candidate passes is a coin flip to the CPU, and
-    mispredicted branches cost more than the screening draws themselves (so every candidate
-    is screened; skipping the draws of candidates who cannot win measured slower)."""
-    br = best_row[lv]
-    bv = best_val[lv]
-    better = (p >= threshold) & ((br < 0) | (p > bv))
-    best_row[lv] = i if better else br
-    best_val[lv] = p if better else bv
+    and beats the best so far (strict: on ties the candidate seen first stays). Without a
+    branch: a candidate who does not win is written to the spare slot past the last vacancy.
+    Why: whether a candidate passes is a coin flip to the CPU where many pass, and a
+    mispredicted branch costs more than the screening itself (a conditional store, which is
+    what selects of the old values become, is a branch again); where few pass, the spare slot
+    costs a few per cent."""
+    better = (p >= threshold) & ((best_row[lv] < 0) | (p > best_val[lv]))
+    slot = lv if better else best_row.shape[0] - 1
+    best_row[slot] = i
+    best_val[slot] = p
+
+
+@njit(cache=True, inline="always")
+def _base(skill, boost, spell, stigma_per_week, stigma_cap_weeks):
+    """A seeker's productivity as employers perceive it before the screening noise."""
+    capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
+    return (skill + boost) - stigma_per_week * capped
 
 
 @njit(cache=True, inline="always")
@@ -103,6 +114,74 @@ def _first_above(cum, a, x, n):
     for b in range(n - 1):
         count += cum[a, b] <= x
     return count
+
+
+@njit(cache=True, nogil=True)
+def _count(seed, week, streams, ids, occ, rates, reachable, k_draw, k_screen, counts):
+    """How many applications each seeker sends (or contacts each vacancy makes: `ids`,
+    `rates`), none where `reachable[occ]` is false; each one's keys of the two `streams`
+    (its own draws, its screening's). Returns the total. Three simple loops in a function of
+    their own: LLVM vectorises each (fused, or inlined in the market's loop, it did not, and
+    the pass took four times as long)."""
+    for r in range(ids.shape[0]):
+        k_draw[r] = key(seed, streams[0], week, ids[r])
+        counts[r] = _draw_count(rates[r], k_draw[r])
+    total = 0
+    for r in range(ids.shape[0]):
+        n = counts[r] if reachable[occ[r]] else 0
+        counts[r] = n
+        total += n
+    for r in range(ids.shape[0]):
+        k_screen[r] = key(seed, streams[1], week, ids[r])
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _applications(n_apps, k_app, k_screen, s0, total):
+    """The applications of seeker rows s0.. (`n_apps` each, keys `k_app`, `k_screen` by
+    row - s0) as one flat list in seeker-row order: each one's seeker row and its draws, the
+    target occupation's and the vacancy's (or seeker's) uniforms and the screening noise.
+    A vacancy's contacts are listed the same way, by vacancy row.
+
+    Why flat: drawn seeker by seeker, every seeker's loop ends after a count the CPU cannot
+    guess, and each misprediction throws away the work under way, so applications never
+    overlap; listed first, the draws are one loop the compiler vectorises and the screening
+    one loop without a seeker's exit. Where each application starts is found without a
+    branch: each seeker marks the slot of its first one and a running sum reads the marks."""
+    mark = np.zeros(total + 1, dtype=np.int64)
+    t = 0
+    for r in range(n_apps.shape[0]):
+        mark[t] += 1
+        t += n_apps[r]
+    row = np.empty(total, dtype=np.int64)
+    j = np.empty(total, dtype=np.int64)
+    ka = np.empty(total, dtype=np.uint64)
+    ks = np.empty(total, dtype=np.uint64)
+    r = -1
+    first = 0
+    for t in range(total):
+        m = mark[t]
+        r += m
+        first = t if m > 0 else first
+        row[t] = s0 + r
+        j[t] = t - first
+        ka[t] = k_app[r]
+        ks[t] = k_screen[r]
+    u_occ = np.empty(total)
+    u_vac = np.empty(total)
+    noise = np.empty(total)
+    _draw_all(j, ka, ks, u_occ, u_vac, noise)
+    return row, u_occ, u_vac, noise
+
+
+@njit(cache=True, nogil=True)
+def _draw_all(j, ka, ks, u_occ, u_vac, noise):
+    """Each listed application's draws. A function of its own: LLVM vectorises the loop
+    here, and did not where it was inlined among the arrays' allocations."""
+    for t in range(j.shape[0]):
+        u_occ[t] = uniform_at(ka[t], 1 + 2 * j[t])
+        u_vac[t] = uniform_at(ka[t], 2 + 2 * j[t])
+        noise[t] = _noise(ks[t], j[t])
 
 
 @njit(cache=True, nogil=True)
@@ -151,35 +230,34 @@ def _match_markets(
                         acc += w
                     cum[a, b] = acc
             nv = v1 - v0
-            best_val = np.empty(nv, dtype=np.float64)
-            best_row = np.full(nv, -1, dtype=np.int64)
+            best_val = np.empty(nv + 1, dtype=np.float64)  # the last slot: candidates who lose
+            best_row = np.full(nv + 1, -1, dtype=np.int64)
 
-            # 2. applications, screened as they are drawn
-            for i in range(s0, s1):
-                pid = seeker_id[i]
+            # 2. applications: how many each seeker sends (none where no open cell is
+            #    reachable), their draws as one flat list, then their screening in that order
+            k_app = np.empty(s1 - s0, dtype=np.uint64)
+            k_screen = np.empty(s1 - s0, dtype=np.uint64)
+            total_apps = _count(seed, week, APP_STREAMS, seeker_id[s0:s1], seeker_occ[s0:s1],
+                                seeker_apps[s0:s1], cum[:, n_occ - 1] > 0.0, k_app, k_screen,
+                                n_apps[s0:s1])
+            app_row, u_occ, u_vac, noise = _applications(n_apps[s0:s1], k_app, k_screen, s0,
+                                                         total_apps)
+            for t in range(total_apps):
+                i = app_row[t]
                 a = seeker_occ[i]
-                total = cum[a, n_occ - 1]
-                k_app = key(seed, S_APP, week, pid)
-                n = 0
-                if total > 0.0:
-                    n = _draw_count(seeker_apps[i], k_app)
-                n_apps[i] = n
-                spell = seeker_spell[i]
-                capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
-                base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
-                k_screen = key(seed, S_SCREEN, week, pid)
-                for j in range(n):
-                    x = uniform_at(k_app, 1 + 2 * j) * total
-                    cell = c0 + _first_above(cum, a, x, n_occ)
-                    start = vac_ptr[cell]
-                    size = vac_ptr[cell + 1] - start
-                    k = int(uniform_at(k_app, 2 + 2 * j) * np.float64(size))
-                    if k > size - 1:
-                        k = size - 1
-                    v = start + k
-                    p = base + noise_sd * _noise(k_screen, j)
-                    # seekers come in row order, so ties keep the lower row
-                    _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
+                x = u_occ[t] * cum[a, n_occ - 1]
+                cell = c0 + _first_above(cum, a, x, n_occ)
+                start = vac_ptr[cell]
+                size = vac_ptr[cell + 1] - start
+                k = int(u_vac[t] * np.float64(size))
+                if k > size - 1:
+                    k = size - 1
+                v = start + k
+                base = _base(seeker_skill[i], seeker_boost[i], seeker_spell[i], stigma_per_week,
+                             stigma_cap_weeks)
+                p = base + noise_sd * noise[t]
+                # seekers come in row order, so ties keep the lower row
+                _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
 
             # 3. employers' contacts: the market's seekers grouped by occupation (row order)
             if contacts > 0.0 and nv > 0:
@@ -189,10 +267,10 @@ def _match_markets(
                 for a in range(n_occ):
                     occ_start[a + 1] += occ_start[a]
                 fill = occ_start[:n_occ].copy()
-                rows = np.empty(s1 - s0, dtype=np.int64)
+                rows = np.empty(s1 - s0, dtype=np.int32)
                 for i in range(s0, s1):
                     a = seeker_occ[i]
-                    rows[fill[a]] = i
+                    rows[fill[a]] = i - s0
                     fill[a] += 1
                 reach = np.empty((n_occ, n_occ), dtype=np.float64)  # from vacancy occ b
                 for b in range(n_occ):
@@ -202,30 +280,33 @@ def _match_markets(
                         if w > 0.0:
                             acc += w
                         reach[b, a] = acc
+                vac_occ = np.empty(nv, dtype=np.int64)
                 for b in range(n_occ):
-                    total = reach[b, n_occ - 1]
-                    if total <= 0.0:
-                        continue
-                    for v in range(vac_ptr[c0 + b], vac_ptr[c0 + b + 1]):
-                        vid = vac_id[v]
-                        k_contact = key(seed, S_CONTACT, week, vid)
-                        k_screen = key(seed, S_CONTACT_SCREEN, week, vid)
-                        n = _draw_count(contacts, k_contact)
-                        for j in range(n):
-                            x = uniform_at(k_contact, 1 + 2 * j) * total
-                            a = _first_above(reach, b, x, n_occ)
-                            start = occ_start[a]
-                            size = occ_start[a + 1] - start
-                            k = int(uniform_at(k_contact, 2 + 2 * j) * np.float64(size))
-                            if k > size - 1:
-                                k = size - 1
-                            i = rows[start + k]
-                            n_contacts[i] += 1
-                            spell = seeker_spell[i]
-                            capped = spell if spell < stigma_cap_weeks else stigma_cap_weeks
-                            base = (seeker_skill[i] + seeker_boost[i]) - stigma_per_week * capped
-                            p = base + noise_sd * _noise(k_screen, j)
-                            _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
+                    vac_occ[vac_ptr[c0 + b] - v0:vac_ptr[c0 + b + 1] - v0] = b
+                n_made = np.empty(nv, dtype=np.int64)
+                k_contact = np.empty(nv, dtype=np.uint64)
+                k_screen = np.empty(nv, dtype=np.uint64)
+                total_contacts = _count(seed, week, CONTACT_STREAMS, vac_id[v0:v1], vac_occ,
+                                        np.full(nv, contacts), reach[:, n_occ - 1] > 0.0,
+                                        k_contact, k_screen, n_made)
+                made_by, u_occ, u_pos, noise = _applications(n_made, k_contact, k_screen, v0,
+                                                             total_contacts)
+                for t in range(total_contacts):  # vacancies in row order, as they draw
+                    v = made_by[t]
+                    b = vac_occ[v - v0]
+                    x = u_occ[t] * reach[b, n_occ - 1]
+                    a = _first_above(reach, b, x, n_occ)
+                    start = occ_start[a]
+                    size = occ_start[a + 1] - start
+                    k = int(u_pos[t] * np.float64(size))
+                    if k > size - 1:
+                        k = size - 1
+                    i = s0 + rows[start + k]
+                    n_contacts[i] += 1
+                    base = _base(seeker_skill[i], seeker_boost[i], seeker_spell[i],
+                                 stigma_per_week, stigma_cap_weeks)
+                    p = base + noise_sd * noise[t]
+                    _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
 
             # 4.-5. offers: vacancies in row order, strict > keeps the lower vacancy row on ties
             best_wage = np.empty(s1 - s0, dtype=np.float64)
