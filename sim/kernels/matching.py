@@ -291,9 +291,12 @@ def _match_markets(
                                         k_contact, k_screen, n_made)
                 made_by, u_occ, u_pos, noise = _applications(n_made, k_contact, k_screen, v0,
                                                              total_contacts)
-                for t in range(total_contacts):  # vacancies in row order, as they draw
-                    v = made_by[t]
-                    b = vac_occ[v - v0]
+                # whom each contact reaches, then their screening: apart, the reads of
+                # seekers scattered over the market overlap, where a contact's screening
+                # waited for its seeker's row
+                picked = np.empty(total_contacts, dtype=np.int64)
+                for t in range(total_contacts):
+                    b = vac_occ[made_by[t] - v0]
                     x = u_occ[t] * reach[b, n_occ - 1]
                     a = _first_above(reach, b, x, n_occ)
                     start = occ_start[a]
@@ -301,7 +304,10 @@ def _match_markets(
                     k = int(u_pos[t] * np.float64(size))
                     if k > size - 1:
                         k = size - 1
-                    i = s0 + rows[start + k]
+                    picked[t] = s0 + rows[start + k]
+                for t in range(total_contacts):  # vacancies in row order, as they draw
+                    v = made_by[t]
+                    i = picked[t]
                     n_contacts[i] += 1
                     base = _base(seeker_skill[i], seeker_boost[i], seeker_spell[i],
                                  stigma_per_week, stigma_cap_weeks)
