@@ -84,18 +84,20 @@ def _noise(k, j):
 
 
 @njit(cache=True, inline="always")
-def _consider(best_row, best_val, lv, i, p, threshold):
+def _consider(best, lv, i, p):
     """Candidate row `i`, scored `p`, becomes vacancy `lv`'s best if it passes the threshold
-    and beats the best so far (strict: on ties the candidate seen first stays). Without a
-    branch: a candidate who does not win is written to the spare slot past the last vacancy.
-    Why: whether a candidate passes is a coin flip to the CPU where many pass, and a
-    mispredicted branch costs more than the screening itself (a conditional store, which is
-    what selects of the old values become, is a branch again); where few pass, the spare slot
-    costs a few per cent."""
-    better = (p >= threshold) & ((best_row[lv] < 0) | (p > best_val[lv]))
-    slot = lv if better else best_row.shape[0] - 1
-    best_row[slot] = i
-    best_val[slot] = p
+    and beats the best so far (strict: on ties the candidate seen first stays). `best` has a
+    record a vacancy, (threshold, best row so far or -1, its score), so a candidate's screening
+    reads one cache line, not three arrays; rows are exact as floats. Without a branch: a
+    candidate who does not win is written to the spare record past the last vacancy. Why:
+    whether a candidate passes is a coin flip to the CPU where many pass, and a mispredicted
+    branch costs more than the screening itself (a conditional store, which is what selects
+    of the old values become, is a branch again); where few pass, the spare costs a few per
+    cent."""
+    better = (p >= best[lv, 0]) & ((best[lv, 1] < 0.0) | (p > best[lv, 2]))
+    slot = lv if better else best.shape[0] - 1
+    best[slot, 1] = np.float64(i)
+    best[slot, 2] = p
 
 
 @njit(cache=True, inline="always")
@@ -230,8 +232,9 @@ def _match_markets(
                         acc += w
                     cum[a, b] = acc
             nv = v1 - v0
-            best_val = np.empty(nv + 1, dtype=np.float64)  # the last slot: candidates who lose
-            best_row = np.full(nv + 1, -1, dtype=np.int64)
+            best = np.empty((nv + 1, 3))  # `_consider`'s records; the last: who loses
+            best[:nv, 0] = vac_threshold[v0:v1]
+            best[:, 1] = -1.0
 
             # 2. applications: how many each seeker sends (none where no open cell is
             #    reachable), their draws as one flat list, then their screening in that order
@@ -257,7 +260,7 @@ def _match_markets(
                              stigma_cap_weeks)
                 p = base + noise_sd * noise[t]
                 # seekers come in row order, so ties keep the lower row
-                _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
+                _consider(best, v - v0, i, p)
 
             # 3. employers' contacts: the market's seekers grouped by occupation (row order)
             if contacts > 0.0 and nv > 0:
@@ -312,12 +315,12 @@ def _match_markets(
                     base = _base(seeker_skill[i], seeker_boost[i], seeker_spell[i],
                                  stigma_per_week, stigma_cap_weeks)
                     p = base + noise_sd * noise[t]
-                    _consider(best_row, best_val, v - v0, i, p, vac_threshold[v])
+                    _consider(best, v - v0, i, p)
 
             # 4.-5. offers: vacancies in row order, strict > keeps the lower vacancy row on ties
             best_wage = np.empty(s1 - s0, dtype=np.float64)
             for lv in range(nv):
-                s = best_row[lv]
+                s = int(best[lv, 1])
                 if s >= 0:
                     wage = vac_wage[v0 + lv]
                     if hired_vac[s] < 0 or wage > best_wage[s - s0]:
