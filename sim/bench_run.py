@@ -66,9 +66,10 @@ def kernel_on_a_week(model, repeats: int = 5) -> dict:
     """The matching kernel on the inputs of one more week of the model (after the timed
     weeks, so they are not slowed): best of `repeats`, applications a second. Why beside the
     synthetic world's row: a national week is not shaped like it. Its seekers send about one
-    application each and few candidates pass a vacancy's threshold (about 2 % in
-    `national_se`, 60 % in the synthetic world), so its branches are predictable where the
-    synthetic world's are coin flips: the two run at different speeds."""
+    application each (2.5 in the synthetic world), so what a seeker costs whether or not they
+    apply (keys, a count, their share of employers' contacts) weighs more against the
+    applications counted, and few candidates pass a vacancy's threshold (about 2 % in
+    `national_se`, 60 % in the synthetic world): the two run at different speeds."""
     import numpy as np
 
     import sim.labour_market as lm
