@@ -118,6 +118,17 @@ def _first_above(cum, a, x, n):
     return count
 
 
+@njit(cache=True)
+def _reachable(cum):
+    """Whether each row of cumulative weights reaches anything (a loop: array expressions
+    cost seconds of compile for microseconds of work)."""
+    n = cum.shape[1]
+    out = np.empty(cum.shape[0], dtype=np.bool_)
+    for a in range(cum.shape[0]):
+        out[a] = cum[a, n - 1] > 0.0
+    return out
+
+
 @njit(cache=True, nogil=True)
 def _count(seed, week, streams, ids, occ, rates, reachable, k_draw, k_screen, counts):
     """How many applications each seeker sends (or contacts each vacancy makes: `ids`,
@@ -233,15 +244,16 @@ def _match_markets(
                     cum[a, b] = acc
             nv = v1 - v0
             best = np.empty((nv + 1, 3))  # `_consider`'s records; the last: who loses
-            best[:nv, 0] = vac_threshold[v0:v1]
-            best[:, 1] = -1.0
+            for lv in range(nv + 1):  # a loop, not slices of a 2-d array: those took
+                best[lv, 0] = vac_threshold[v0 + lv] if lv < nv else 0.0  # 1.5 s to compile
+                best[lv, 1] = -1.0
 
             # 2. applications: how many each seeker sends (none where no open cell is
             #    reachable), their draws as one flat list, then their screening in that order
             k_app = np.empty(s1 - s0, dtype=np.uint64)
             k_screen = np.empty(s1 - s0, dtype=np.uint64)
             total_apps = _count(seed, week, APP_STREAMS, seeker_id[s0:s1], seeker_occ[s0:s1],
-                                seeker_apps[s0:s1], cum[:, n_occ - 1] > 0.0, k_app, k_screen,
+                                seeker_apps[s0:s1], _reachable(cum), k_app, k_screen,
                                 n_apps[s0:s1])
             app_row, u_occ, u_vac, noise = _applications(n_apps[s0:s1], k_app, k_screen, s0,
                                                          total_apps)
@@ -285,12 +297,13 @@ def _match_markets(
                         reach[b, a] = acc
                 vac_occ = np.empty(nv, dtype=np.int64)
                 for b in range(n_occ):
-                    vac_occ[vac_ptr[c0 + b] - v0:vac_ptr[c0 + b + 1] - v0] = b
+                    for v in range(vac_ptr[c0 + b], vac_ptr[c0 + b + 1]):
+                        vac_occ[v - v0] = b
                 n_made = np.empty(nv, dtype=np.int64)
                 k_contact = np.empty(nv, dtype=np.uint64)
                 k_screen = np.empty(nv, dtype=np.uint64)
                 total_contacts = _count(seed, week, CONTACT_STREAMS, vac_id[v0:v1], vac_occ,
-                                        np.full(nv, contacts), reach[:, n_occ - 1] > 0.0,
+                                        np.full(nv, contacts), _reachable(reach),
                                         k_contact, k_screen, n_made)
                 made_by, u_occ, u_pos, noise = _applications(n_made, k_contact, k_screen, v0,
                                                              total_contacts)
