@@ -244,8 +244,9 @@ def _match_markets(
                     cum[a, b] = acc
             nv = v1 - v0
             best = np.empty((nv + 1, 3))  # `_consider`'s records; the last: who loses
-            for lv in range(nv + 1):  # a loop, not slices of a 2-d array: those took
-                best[lv, 0] = vac_threshold[v0 + lv] if lv < nv else 0.0  # 1.5 s to compile
+            # set by a loop: slices of a 2-d array took 1.5 s to compile
+            for lv in range(nv + 1):
+                best[lv, 0] = vac_threshold[v0 + lv] if lv < nv else 0.0
                 best[lv, 1] = -1.0
 
             # 2. applications: how many each seeker sends (none where no open cell is
