@@ -35,7 +35,7 @@ Per market:
 5. each seeker accepts the best-paid offer (ties: lower vacancy row); declined vacancies stay
    open this week (a single round, no deferred acceptance).
 A market's applications (and then its contacts) are first listed with their draws, then
-screened in that order (`_applications`: why, there), so memory is O(seekers + vacancies +
+screened in that order (`_listed`: why, there), so memory is O(seekers + vacancies +
 applications + contacts) per market and time O((applications + contacts) * n_occ + seekers +
 vacancies + n_occ^2).
 """
@@ -150,15 +150,15 @@ def _count(seed, week, streams, ids, occ, rates, reachable, k_draw, k_screen, co
 
 
 @njit(cache=True, nogil=True)
-def _applications(n_apps, k_app, k_screen, s0, total):
+def _listed(n_apps, k_app, k_screen, s0, total):
     """The applications of seeker rows s0.. (`n_apps` each, keys `k_app`, `k_screen` by
     row - s0) as one flat list in seeker-row order: each one's seeker row and its draws, the
     target occupation's and the vacancy's (or seeker's) uniforms and the screening noise.
     A vacancy's contacts are listed the same way, by vacancy row.
 
     Why flat: drawn seeker by seeker, every seeker's loop ends after a count the CPU cannot
-    guess, and each misprediction throws away the work under way, so applications never
-    overlap; listed first, the draws are one loop the compiler vectorises and the screening
+    guess, and each misprediction threw away the work under way, so applications never
+    overlapped; listed first, the draws are one loop the compiler vectorises and the screening
     one loop without a seeker's exit. Where each application starts is found without a
     branch: each seeker marks the slot of its first one and a running sum reads the marks."""
     mark = np.zeros(total + 1, dtype=np.int64)
@@ -256,8 +256,8 @@ def _match_markets(
             total_apps = _count(seed, week, APP_STREAMS, seeker_id[s0:s1], seeker_occ[s0:s1],
                                 seeker_apps[s0:s1], _reachable(cum), k_app, k_screen,
                                 n_apps[s0:s1])
-            app_row, u_occ, u_vac, noise = _applications(n_apps[s0:s1], k_app, k_screen, s0,
-                                                         total_apps)
+            app_row, u_occ, u_vac, noise = _listed(n_apps[s0:s1], k_app, k_screen, s0,
+                                                   total_apps)
             for t in range(total_apps):
                 i = app_row[t]
                 a = seeker_occ[i]
@@ -306,8 +306,8 @@ def _match_markets(
                 total_contacts = _count(seed, week, CONTACT_STREAMS, vac_id[v0:v1], vac_occ,
                                         np.full(nv, contacts), _reachable(reach),
                                         k_contact, k_screen, n_made)
-                made_by, u_occ, u_pos, noise = _applications(n_made, k_contact, k_screen, v0,
-                                                             total_contacts)
+                made_by, u_occ, u_pos, noise = _listed(n_made, k_contact, k_screen, v0,
+                                                       total_contacts)
                 # whom each contact reaches, then their screening: apart, the reads of
                 # seekers scattered over the market overlap, where a contact's screening
                 # waited for its seeker's row
