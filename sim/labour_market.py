@@ -227,8 +227,9 @@ class LabourMarket:
             observe(week, inputs, hired_vac)
         hit = hired_vac >= 0
         hired, filled = seeker_id[hit], hired_vac[hit]
-        pop.wage[hired] = vac.wage[filled]  # the spell table's wage is not refreshed: the
-        # hired leave the register this week (`Register.hires`) before anyone reads it there
+        # the spell table's wage is left as it was: the hired leave the register this week
+        # (`Register.hires`) before anyone reads it there
+        pop.wage[hired] = vac.wage[filled]
         remaining = np.ones(len(vac), dtype=bool)
         remaining[filled] = False
         vac.keep(np.flatnonzero(remaining))

@@ -49,11 +49,11 @@ def older_objects_unscanned(on: bool = True):
 
     Why: with seeker agents a national run holds about half a million of them, the week's new
     agents set off a full collection every few weeks, and a full collection scans them all
-    (about 0.4 s; 40 ms a week on average, a third of what the agents cost). Frozen objects are
-    still freed by their reference counts, as a removed agent is; a week leaves no garbage in
-    cycles, and what an earlier week might is found by a later collection, as the freeze ends
-    with the block. Left alone when objects are already frozen: `gc.freeze` is process-wide and
-    may be someone else's."""
+    (about 0.4 s; 40 ms a week on average, a third to a half of what the agents cost). Frozen
+    objects are still freed by their reference counts, as a removed agent is; a week leaves no
+    garbage in cycles, and what an earlier week might is found by a later collection, as the
+    freeze ends with the block. Left alone when objects are already frozen: `gc.freeze` is
+    process-wide and may be someone else's."""
     if not on or gc.get_freeze_count():
         yield
         return
